@@ -1,0 +1,236 @@
+// Package build turns a course into lesson videos.
+//
+// Every scene goes through four cached stages, two chains run side by side:
+//
+//	narrate → audio    text to speech, then an AAC segment of exact length
+//	frame   → still    the rendered PNG, then one encoded IDR picture
+//
+// and each lesson is joined once: the stills are extended with skip frames
+// (package h264) and, with the concatenated AAC segments, subtitles and
+// chapters, muxed by stream copy. Each stage's key hashes everything that can
+// change its output, so a rebuild redoes only what changed.
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/tecno-video/tecno/internal/cache"
+	"github.com/tecno-video/tecno/internal/course"
+	"github.com/tecno-video/tecno/internal/fault"
+	"github.com/tecno-video/tecno/internal/ffmpeg"
+	"github.com/tecno-video/tecno/internal/narrate"
+	"github.com/tecno-video/tecno/internal/progress"
+)
+
+// Stage names, as they appear in events and the build report.
+const (
+	StageNarrate = "narrate"
+	StageAudio   = "audio"
+	StageFrame   = "frame"
+	StageStill   = "still"
+	StageJoin    = "join"
+)
+
+// Stage versions: bump one whenever that stage's code changes its output,
+// so stale cache entries are never reused.
+const (
+	narrateVersion = "1"
+	audioVersion   = "1"
+	frameVersion   = "1"
+	stillVersion   = "1"
+	joinVersion    = "1"
+)
+
+// Options configure a build.
+type Options struct {
+	Course    *course.Course
+	Lessons   []string // lesson ids to build; empty means all
+	OutDir    string   // output folder; default: the course's output.dir
+	Cache     *cache.Cache
+	Jobs      int // parallel workers; default runtime.NumCPU()
+	FFmpeg    *ffmpeg.Runner
+	Providers *narrate.Registry
+	Progress  progress.Reporter
+	// GOP is the distance between repeated IDR pictures, in frames
+	// (default 10 s worth).
+	GOP int
+}
+
+// Run builds the selected lessons. The returned report is non-nil whenever
+// any work started, even on error.
+func Run(ctx context.Context, opts Options) (*Report, error) {
+	b, err := newBuilder(opts)
+	if err != nil {
+		return nil, err
+	}
+	return b.run(ctx)
+}
+
+type builder struct {
+	opts     Options
+	c        *course.Course
+	out      string
+	sem      chan struct{}
+	prog     progress.Reporter
+	video    ffmpeg.Video
+	audio    ffmpeg.Audio
+	ffver    string
+	report   *Report
+	reportMu sync.Mutex
+	tmpls    *templateSet
+	provFP   sync.Map // provider+voice → fingerprint
+}
+
+func newBuilder(opts Options) (*builder, error) {
+	if opts.Course == nil || opts.Cache == nil || opts.FFmpeg == nil || opts.Providers == nil {
+		return nil, fmt.Errorf("build: incomplete options")
+	}
+	if opts.Jobs <= 0 {
+		opts.Jobs = runtime.NumCPU()
+	}
+	if opts.Progress == nil {
+		opts.Progress = progress.Nop{}
+	}
+	c := opts.Course
+	out := opts.OutDir
+	if out == "" {
+		out = c.Resolve(c.Output.Dir)
+	}
+	v := ffmpeg.DefaultVideo
+	if c.Output.Width > 0 {
+		v.Width, v.Height = c.Output.Width, c.Output.Height
+	}
+	if c.Output.FPS > 0 {
+		v.FPS = c.Output.FPS
+	}
+	if opts.GOP <= 0 {
+		opts.GOP = 10 * v.FPS
+	}
+	return &builder{
+		opts:  opts,
+		c:     c,
+		out:   out,
+		sem:   make(chan struct{}, opts.Jobs),
+		prog:  opts.Progress,
+		video: v,
+		audio: ffmpeg.DefaultAudio,
+		tmpls: newTemplateSet(c.Dir),
+	}, nil
+}
+
+func (b *builder) lessons() ([]*course.Lesson, error) {
+	if len(b.opts.Lessons) == 0 {
+		return b.c.Lessons, nil
+	}
+	var out []*course.Lesson
+	for _, id := range b.opts.Lessons {
+		l := b.c.Lesson(id)
+		if l == nil {
+			ids := make([]string, len(b.c.Lessons))
+			for i, l := range b.c.Lessons {
+				ids[i] = l.ID
+			}
+			e := fault.New(fault.Input, "no lesson %q in %s", id, b.c.Path)
+			if s := course.Suggest(id, ids); s != "" {
+				e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return nil, e.WithHint("lessons: %v", ids)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func (b *builder) run(ctx context.Context) (*Report, error) {
+	start := time.Now()
+	lessons, err := b.lessons()
+	if err != nil {
+		return nil, err
+	}
+	if err := b.checkTools(ctx, lessons); err != nil {
+		return nil, err
+	}
+	if b.ffver, err = b.opts.FFmpeg.Version(ctx); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(b.out, 0o755); err != nil {
+		return nil, fault.New(fault.Input, "cannot create output folder %s: %v", b.out, err).
+			WithHint("choose a writable folder with -o DIR")
+	}
+	if err := checkWritable(b.out); err != nil {
+		return nil, err
+	}
+	unlock, err := b.opts.Cache.Lock("build-" + cache.Key(b.c.Path)[:16])
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	scenes := 0
+	for _, l := range lessons {
+		scenes += len(l.Scenes)
+	}
+	b.report = &Report{Schema: ReportSchema, Course: b.c.Path, Started: start.UTC()}
+	b.emit(progress.Event{Type: progress.BuildStarted, Lessons: len(lessons), Scenes: scenes})
+
+	var runErr error
+	for _, l := range lessons {
+		lr, err := b.buildLesson(ctx, l)
+		if lr != nil {
+			b.report.Lessons = append(b.report.Lessons, *lr)
+		}
+		if err != nil {
+			runErr = err
+			break
+		}
+	}
+	b.report.finish(time.Since(start))
+	if runErr == nil {
+		runErr = b.writeReport()
+	}
+	ok := runErr == nil
+	b.emit(progress.Event{Type: progress.Summary, OK: &ok, Lessons: len(b.report.Lessons),
+		Scenes: scenes, Hits: b.report.CacheHits, Misses: b.report.CacheMisses,
+		Seconds: b.report.WallSeconds, Duration: b.report.VideoSeconds, Realtime: b.report.RealtimeFactor})
+	return b.report, runErr
+}
+
+func (b *builder) emit(e progress.Event) {
+	e.Schema = progress.SchemaVersion
+	if e.Time.IsZero() {
+		e.Time = time.Now().UTC()
+	}
+	b.prog.Report(e)
+}
+
+func (b *builder) warn(lesson, scene, msg string) {
+	b.reportMu.Lock()
+	b.report.Warnings = append(b.report.Warnings, msg)
+	b.reportMu.Unlock()
+	b.emit(progress.Event{Type: progress.Warning, Lesson: lesson, Scene: scene, Message: msg})
+}
+
+// acquire takes a worker slot; the returned func gives it back.
+func (b *builder) acquire(ctx context.Context) (func(), error) {
+	select {
+	case b.sem <- struct{}{}:
+		return func() { <-b.sem }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (b *builder) writeReport() error {
+	data, err := json.MarshalIndent(b.report, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(b.out, "build-report.json"), append(data, '\n'))
+}

@@ -1,0 +1,389 @@
+package build
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/tecno-video/tecno/internal/cache"
+	"github.com/tecno-video/tecno/internal/course"
+	"github.com/tecno-video/tecno/internal/fault"
+	"github.com/tecno-video/tecno/internal/ffmpeg"
+	"github.com/tecno-video/tecno/internal/narrate"
+	"github.com/tecno-video/tecno/internal/progress"
+	"github.com/tecno-video/tecno/internal/render"
+)
+
+// Defaults for scene timing, in seconds.
+const (
+	defaultPauseBefore = 0.3
+	defaultPauseAfter  = 0.6
+	silentSceneLength  = 4.0 // a scene with no narration at all
+)
+
+// sceneJob is one scene on its way through the stages.
+type sceneJob struct {
+	lesson *course.Lesson
+	scene  *course.Scene
+	index  int
+
+	// Results.
+	narr   *cache.Entry
+	audio  *cache.Entry
+	frame  *cache.Entry
+	still  *cache.Entry
+	timing sceneAudioMeta
+	stages []StageReport
+}
+
+// narrationMeta is stored with a narration entry.
+type narrationMeta struct {
+	Rate     int              `json:"rate"`
+	Samples  int              `json:"samples"`
+	Cues     []narrate.Timing `json:"cues,omitempty"`
+	Provider string           `json:"provider"`
+}
+
+// sceneAudioMeta is stored with an audio entry.
+type sceneAudioMeta struct {
+	Frames  int              `json:"frames"`  // video frames the scene lasts
+	Samples int              `json:"samples"` // output audio samples, = Frames × rate / fps
+	Offset  float64          `json:"offset"`  // where the narration starts, in seconds
+	Speech  float64          `json:"speech"`  // narration length in seconds
+	Cues    []narrate.Timing `json:"cues,omitempty"`
+}
+
+// stage runs one cached stage: key lookup, verification, and on a miss the
+// fill function under a worker slot. It records the outcome.
+func (b *builder) stage(ctx context.Context, j *sceneJob, name, key string, fill func(dir string) (any, error)) (*cache.Entry, bool, error) {
+	t0 := time.Now()
+	e, err := b.opts.Cache.Get(key)
+	if err != nil && errors.Is(err, cache.ErrCorrupt) {
+		b.warn(j.lesson.ID, j.scene.ID, fmt.Sprintf("%s: %v; rebuilding", name, err))
+		e, err = nil, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	cached := e != nil
+	if !cached {
+		release, err := b.acquire(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		e, err = b.opts.Cache.Put(key, fill)
+		release()
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	secs := time.Since(t0).Seconds()
+	b.reportMu.Lock()
+	j.stages = append(j.stages, StageReport{Stage: name, Key: key[:16], Cached: cached, Seconds: round3(secs)})
+	b.reportMu.Unlock()
+	b.emit(progress.Event{Type: progress.StageDone, Lesson: j.lesson.ID, Scene: j.scene.ID,
+		Stage: name, Cached: progress.Bool(cached), Seconds: round3(secs)})
+	return e, cached, nil
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+func jsonString(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only plain data is marshalled here
+	}
+	return string(data)
+}
+
+// voiceFor resolves a scene's voice: scene, lesson and course settings, then
+// the default voice of the course language.
+func (b *builder) voiceFor(j *sceneJob) course.Voice {
+	voice := j.scene.VoiceFor(j.lesson, b.c)
+	if voice.Language == "" {
+		voice.Language = b.c.Language
+	}
+	def := narrate.DefaultVoice(voice.Language)
+	if voice.Provider == "" {
+		voice.Provider = def.Provider
+	}
+	if voice.Name == "" && voice.Provider == def.Provider {
+		voice.Name = def.Name
+	}
+	return voice
+}
+
+// narrateKey hashes everything that can change a scene's narration audio.
+func (b *builder) narrateKey(ctx context.Context, j *sceneJob) (string, narrate.Provider, course.Voice, error) {
+	s := j.scene
+	if s.NarrationAudio != "" {
+		f, err := cache.HashFile(b.c.Resolve(s.NarrationAudio))
+		if err != nil {
+			return "", nil, course.Voice{}, b.sceneError(j, "narration_audio", "cannot read narration_audio %s: %v", s.NarrationAudio, err)
+		}
+		return cache.Key("narrate-file", narrateVersion, f.SHA256, strconv.Itoa(b.audio.SampleRate)), nil, course.Voice{}, nil
+	}
+	voice := b.voiceFor(j)
+	p, err := b.opts.Providers.Get(voice.Provider)
+	if err != nil {
+		return "", nil, voice, err
+	}
+	fpKey := voice.Provider + "\x00" + jsonString(voice)
+	fp, ok := b.provFP.Load(fpKey)
+	if !ok {
+		v, err := p.Fingerprint(ctx, voice)
+		if err != nil {
+			return "", nil, voice, err
+		}
+		b.provFP.Store(fpKey, v)
+		fp = v
+	}
+	return cache.Key("narrate", narrateVersion, fp.(string), jsonString(voice), b.c.Language,
+		s.Narration, jsonString(b.c.Lexicon)), p, voice, nil
+}
+
+func (b *builder) sceneError(j *sceneJob, field, format string, args ...any) *fault.Error {
+	e := fault.New(fault.Input, format, args...)
+	e.File = b.c.Path
+	pos := j.scene.Pos
+	if p := b.c.PosOf(fmt.Sprintf("%s.%s", b.scenePath(j), field)); p.Line > 0 {
+		pos = p
+	}
+	e.Line, e.Col = pos.Line, pos.Col
+	return e
+}
+
+func (b *builder) scenePath(j *sceneJob) string {
+	for li, l := range b.c.Lessons {
+		if l == j.lesson {
+			return fmt.Sprintf("lessons.%d.scenes.%d", li, j.index)
+		}
+	}
+	return ""
+}
+
+// runNarration synthesizes (or decodes) the scene's narration.
+func (b *builder) runNarration(ctx context.Context, j *sceneJob) error {
+	key, p, voice, err := b.narrateKey(ctx, j)
+	if err != nil {
+		return err
+	}
+	s := j.scene
+	j.narr, _, err = b.stage(ctx, j, StageNarrate, key, func(dir string) (any, error) {
+		var n narrate.Narration
+		switch {
+		case s.NarrationAudio != "":
+			pcm, err := b.opts.FFmpeg.Output(ctx, ffmpeg.DecodeAudioArgs(b.c.Resolve(s.NarrationAudio), b.audio.SampleRate), nil)
+			if err != nil {
+				return nil, b.sceneError(j, "narration_audio", "cannot decode narration_audio %s: %v", s.NarrationAudio, err)
+			}
+			n.Audio = narrate.Audio{Rate: b.audio.SampleRate, Samples: bytesToPCM(pcm)}
+		case s.Narration != "":
+			res, err := narrate.Synthesize(ctx, p, narrate.NarrationRequest{
+				Text: s.Narration, Voice: voice, Language: voice.Language, Lexicon: b.c.Lexicon,
+			})
+			if err != nil {
+				return nil, withScene(err, j)
+			}
+			n = *res
+		}
+		if n.Audio.Rate == 0 {
+			n.Audio.Rate = b.audio.SampleRate
+		}
+		f, err := os.Create(filepath.Join(dir, "narration.wav"))
+		if err != nil {
+			return nil, err
+		}
+		if err := narrate.EncodeWAV(f, n.Audio); err != nil {
+			f.Close()
+			return nil, err
+		}
+		if err := f.Close(); err != nil {
+			return nil, err
+		}
+		name := ""
+		if p != nil {
+			name = p.Name()
+		}
+		return narrationMeta{Rate: n.Audio.Rate, Samples: len(n.Audio.Samples), Cues: n.Cues, Provider: name}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return b.runAudio(ctx, j)
+}
+
+// withScene names the scene in a provider or engine error.
+func withScene(err error, j *sceneJob) error {
+	var fe *fault.Error
+	if errors.As(err, &fe) {
+		c := *fe
+		c.Msg = fmt.Sprintf("scene %q: %s", j.scene.ID, fe.Msg)
+		return &c
+	}
+	return fmt.Errorf("scene %q: %w", j.scene.ID, err)
+}
+
+func bytesToPCM(b []byte) []int16 {
+	out := make([]int16, len(b)/2)
+	for i := range out {
+		out[i] = int16(uint16(b[2*i]) | uint16(b[2*i+1])<<8)
+	}
+	return out
+}
+
+// quantum is the smallest number of video frames whose length is also a
+// whole number of AAC frames, so that scene segments join without drift.
+func quantum(fps, rate int) int {
+	for q := 1; q <= 4096; q++ {
+		if (q*rate)%fps == 0 && (q*rate/fps)%ffmpeg.AACFrame == 0 {
+			return q
+		}
+	}
+	return 0
+}
+
+// runAudio pads the narration with the scene's pauses to a whole number of
+// quanta and encodes it to AAC.
+func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
+	s := j.scene
+	var nm narrationMeta
+	if err := j.narr.DecodeMeta(&nm); err != nil {
+		return err
+	}
+	pb, pa := s.PauseBefore, s.PauseAfter
+	if pb == 0 {
+		pb = defaultPauseBefore
+	}
+	if pa == 0 {
+		pa = defaultPauseAfter
+	}
+	fps, rate := b.video.FPS, b.audio.SampleRate
+	q := quantum(fps, rate)
+	if q == 0 {
+		return fault.New(fault.Input, "output.fps %d cannot be aligned with %d Hz audio", fps, rate).WithHint("use 24, 25, 30, 50 or 60 fps")
+	}
+	key := cache.Key("audio", audioVersion, j.narr.Key, jsonString([]float64{pb, pa, s.MinDuration}),
+		strconv.Itoa(fps), jsonString(b.audio), b.ffver)
+	var err error
+	j.audio, _, err = b.stage(ctx, j, StageAudio, key, func(dir string) (any, error) {
+		f, err := os.Open(j.narr.Path("narration.wav"))
+		if err != nil {
+			return nil, err
+		}
+		narr, err := narrate.DecodeWAV(f)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		r := narr.Rate
+		// The encoder's priming frame replaces the first AACFrame output
+		// samples; give it silence to replace.
+		lead := int(math.Round(float64(ffmpeg.AACFrame*r)/float64(rate))) + int(math.Round(pb*float64(r)))
+		speech := narr.Duration()
+		total := float64(lead)/float64(r) + speech + pa
+		if nm.Samples == 0 && s.MinDuration == 0 {
+			total = silentSceneLength
+		}
+		total = math.Max(total, s.MinDuration)
+		frames := int(math.Ceil(total*float64(fps) - 1e-9))
+		frames = (frames + q - 1) / q * q
+		samples := frames * rate / fps
+
+		pcm := make([]int16, lead+len(narr.Samples))
+		copy(pcm[lead:], narr.Samples)
+		wav := filepath.Join(dir, "scene.wav")
+		var buf bytes.Buffer
+		if err := narrate.EncodeWAV(&buf, narrate.Audio{Rate: r, Samples: pcm}); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(wav, buf.Bytes(), 0o644); err != nil {
+			return nil, err
+		}
+		defer os.Remove(wav)
+		if err := b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: ffmpeg.SceneAudioArgs(wav, samples, b.audio, filepath.Join(dir, "scene.aac"))}); err != nil {
+			return nil, err
+		}
+		offset := float64(lead) / float64(r)
+		cues := make([]narrate.Timing, len(nm.Cues))
+		for i, c := range nm.Cues {
+			cues[i] = narrate.Timing{Text: c.Text, Start: round3(c.Start + offset), End: round3(c.End + offset)}
+		}
+		return sceneAudioMeta{Frames: frames, Samples: samples, Offset: offset, Speech: speech, Cues: cues}, nil
+	})
+	if err != nil {
+		return err
+	}
+	return j.audio.DecodeMeta(&j.timing)
+}
+
+// runFrame renders the scene and encodes it as one still picture.
+func (b *builder) runFrame(ctx context.Context, j *sceneJob) error {
+	s := j.scene
+	tmpl, err := b.tmpls.get(s.TemplateFor(j.lesson, b.c))
+	if err != nil {
+		return b.sceneError(j, "template", "%v", err)
+	}
+	imgHash := ""
+	if s.Image != "" {
+		f, err := cache.HashFile(b.c.Resolve(s.Image))
+		if err != nil {
+			return b.sceneError(j, "image", "cannot read image %s: %v", s.Image, err)
+		}
+		imgHash = f.SHA256
+	}
+	visual := *s
+	visual.Narration, visual.NarrationAudio, visual.Notes, visual.Comments, visual.Status = "", "", "", nil, ""
+	visual.PauseBefore, visual.PauseAfter, visual.MinDuration, visual.Voice, visual.ID = 0, 0, 0, nil, ""
+	in := render.Input{
+		Scene: s, CourseTitle: b.c.Title, LessonTitle: j.lesson.Title,
+		Width: b.video.Width, Height: b.video.Height, BaseDir: b.c.Dir, Language: b.c.Language,
+	}
+	key := cache.Key("frame", frameVersion, strconv.Itoa(render.Version), tmpl.Fingerprint(), jsonString(visual), imgHash,
+		b.c.Title, j.lesson.Title, strconv.Itoa(in.Width), strconv.Itoa(in.Height), b.c.Language)
+	var cached bool
+	j.frame, cached, err = b.stage(ctx, j, StageFrame, key, func(dir string) (any, error) {
+		img, warnings, err := tmpl.Render(in)
+		if err != nil {
+			return nil, b.sceneError(j, "layout", "%v", err)
+		}
+		for _, w := range warnings {
+			b.warn(j.lesson.ID, s.ID, fmt.Sprintf("scene %q: %s", s.ID, w))
+		}
+		f, err := os.Create(filepath.Join(dir, "frame.png"))
+		if err != nil {
+			return nil, err
+		}
+		if err := render.EncodePNG(f, img); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return warnings, f.Close()
+	})
+	if err != nil {
+		return err
+	}
+	// Warnings of a cached frame are replayed so that every build shows them.
+	var warnings []string
+	if err := j.frame.DecodeMeta(&warnings); err == nil && cached {
+		for _, w := range warnings {
+			b.warn(j.lesson.ID, s.ID, fmt.Sprintf("scene %q: %s", s.ID, w))
+		}
+	}
+	skey := cache.Key("still", stillVersion, j.frame.Files["frame.png"].SHA256, b.ffver, jsonString(b.video))
+	j.still, _, err = b.stage(ctx, j, StageStill, skey, func(dir string) (any, error) {
+		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillArgs(j.frame.Path("frame.png"), b.video), nil)
+		if err != nil {
+			return nil, err
+		}
+		return nil, os.WriteFile(filepath.Join(dir, "still.h264"), out, 0o644)
+	})
+	return err
+}

@@ -1,0 +1,116 @@
+package ffmpeg
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Video encoding settings shared by every still of a lesson. They must be
+// identical across a lesson so that the stills' parameter sets match.
+type Video struct {
+	Width, Height int
+	FPS           int
+	CRF           int    // x264 constant rate factor, lower is better
+	Preset        string // x264 preset; one frame is encoded per scene, so slow presets are cheap
+}
+
+// DefaultVideo is the default 1080p30 output.
+var DefaultVideo = Video{Width: 1920, Height: 1080, FPS: 30, CRF: 18, Preset: "slow"}
+
+// Audio settings.
+type Audio struct {
+	SampleRate int    // output sample rate
+	Bitrate    string // AAC bitrate, e.g. "96k"
+}
+
+// DefaultAudio is mono AAC-LC at 48 kHz.
+var DefaultAudio = Audio{SampleRate: 48000, Bitrate: "96k"}
+
+// AACFrame is the number of samples in one AAC-LC frame, and the encoder
+// delay ffmpeg's AAC encoder adds at the start of every stream.
+const AACFrame = 1024
+
+func base() []string { return []string{"-hide_banner", "-nostdin", "-v", "error"} }
+
+// StillArgs encodes one PNG frame as a single CAVLC IDR picture on stdout
+// (Annex B), ready to be extended with skip frames by package h264. The
+// colour conversion is BT.709 limited range, tagged in the stream.
+func StillArgs(png string, v Video) []string {
+	return append(base(),
+		"-framerate", strconv.Itoa(v.FPS),
+		"-i", png,
+		"-vf", fmt.Sprintf("scale=%d:%d:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p", v.Width, v.Height),
+		"-frames:v", "1",
+		"-c:v", "libx264",
+		"-preset", v.Preset,
+		"-tune", "stillimage",
+		"-crf", strconv.Itoa(v.CRF),
+		"-profile:v", "high",
+		"-bf", "0",
+		"-g", "300",
+		"-x264-params", "cabac=0:stitchable=1:weightp=0:ref=1",
+		"-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
+		"-f", "h264", "pipe:1",
+	)
+}
+
+// SceneAudioArgs encodes a scene's narration WAV to AAC (ADTS) with exactly
+// samples output samples once decoded, counting the encoder delay: the
+// first AACFrame samples of the input (silence by construction) are dropped
+// because the encoder's priming frame stands in for them. Segments made this
+// way join by plain concatenation without drift.
+func SceneAudioArgs(wav string, samples int, a Audio, out string) []string {
+	return append(base(),
+		"-i", wav,
+		"-af", fmt.Sprintf("aresample=%d,apad,atrim=start_sample=%d:end_sample=%d", a.SampleRate, AACFrame, samples),
+		"-ac", "1",
+		"-c:a", "aac", "-aac_coder", "fast", "-b:a", a.Bitrate,
+		"-fflags", "+bitexact", "-flags:a", "+bitexact",
+		"-f", "adts", out,
+	)
+}
+
+// DecodeAudioArgs decodes any audio file to mono 16-bit PCM at rate on
+// stdout.
+func DecodeAudioArgs(in string, rate int) []string {
+	return append(base(), "-i", in, "-vn", "-ac", "1", "-ar", strconv.Itoa(rate), "-f", "s16le", "pipe:1")
+}
+
+// Mux describes the final join of a lesson.
+type Mux struct {
+	// Video arrives as IVF on stdin; audio as ADTS on fd 3.
+	Subtitles string // SRT file, or "" for none
+	Chapters  string // FFMETADATA file with the title and chapters
+	Language  string // ISO 639-2 code for the audio and subtitle streams
+	Out       string
+}
+
+// MuxArgs joins the lesson by stream copy into a fast-start MP4.
+func MuxArgs(m Mux) []string {
+	args := append(base(),
+		"-f", "ivf", "-i", "pipe:0",
+		"-f", "aac", "-i", "pipe:3",
+	)
+	meta := 2
+	if m.Subtitles != "" {
+		args = append(args, "-f", "srt", "-i", m.Subtitles)
+		meta = 3
+	}
+	args = append(args, "-f", "ffmetadata", "-i", m.Chapters,
+		"-map", "0:v", "-map", "1:a")
+	if m.Subtitles != "" {
+		args = append(args, "-map", "2:s")
+	}
+	args = append(args,
+		"-map_metadata", strconv.Itoa(meta), "-map_chapters", strconv.Itoa(meta),
+		"-c:v", "copy", "-c:a", "copy")
+	if m.Subtitles != "" {
+		args = append(args, "-c:s", "mov_text", "-metadata:s:s:0", "language="+m.Language)
+	}
+	return append(args,
+		"-metadata:s:a:0", "language="+m.Language,
+		"-movflags", "+faststart",
+		"-fflags", "+bitexact",
+		"-f", "mp4", m.Out,
+	)
+}

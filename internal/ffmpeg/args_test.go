@@ -1,0 +1,24 @@
+package ffmpeg
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tecno-video/tecno/internal/golden"
+)
+
+func render(args []string) []byte { return []byte(strings.Join(args, "\n") + "\n") }
+
+func TestArgs(t *testing.T) {
+	cases := map[string][]string{
+		"still_1080p":     StillArgs("/cache/frame.png", DefaultVideo),
+		"still_vertical":  StillArgs("frame.png", Video{Width: 1080, Height: 1920, FPS: 25, CRF: 20, Preset: "medium"}),
+		"scene_audio":     SceneAudioArgs("/tmp/scene.wav", 25600*3, DefaultAudio, "/cache/scene.aac"),
+		"decode_audio":    DecodeAudioArgs("voice.m4a", 48000),
+		"mux":             MuxArgs(Mux{Subtitles: "/c/lesson.srt", Chapters: "/c/chapters.txt", Language: "por", Out: "/c/lesson.mp4"}),
+		"mux_no_subtitle": MuxArgs(Mux{Chapters: "/c/chapters.txt", Language: "eng", Out: "/c/lesson.mp4"}),
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) { golden.Assert(t, render(args)) })
+	}
+}

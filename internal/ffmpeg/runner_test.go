@@ -1,0 +1,72 @@
+package ffmpeg
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tecno-video/tecno/internal/fault"
+	"github.com/tecno-video/tecno/internal/testtool"
+)
+
+func TestRunFailureCarriesCommandAndStderr(t *testing.T) {
+	testtool.Require(t, "ffmpeg")
+	r := New()
+	err := r.Run(context.Background(), Cmd{Args: []string{"-v", "error", "-i", "/nonexistent/in put.wav", "-f", "null", "-"}})
+	var ee *ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("want *ExitError, got %T %v", err, err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"ffmpeg", `"/nonexistent/in put.wav"`, "No such file"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q lacks %q", msg, want)
+		}
+	}
+}
+
+func TestMissingBinaryIsDependencyError(t *testing.T) {
+	r := &Runner{FFmpeg: "/nonexistent/ffmpeg", FFprobe: "/nonexistent/ffprobe"}
+	err := r.Run(context.Background(), Cmd{Args: []string{"-version"}})
+	if fault.KindOf(err) != fault.Dependency {
+		t.Fatalf("kind = %v, want dependency (%v)", fault.KindOf(err), err)
+	}
+	if err := r.LookPath(); fault.KindOf(err) != fault.Dependency || !strings.Contains(err.Error(), "not found") {
+		t.Fatalf("LookPath: %v", err)
+	}
+	var fe *fault.Error
+	errors.As(r.LookPath(), &fe)
+	if len(fe.Hints) == 0 || !strings.Contains(fe.Hints[0], "apt-get install") {
+		t.Fatalf("missing install hint: %v", fe.Hints)
+	}
+}
+
+func TestCancelKillsChild(t *testing.T) {
+	testtool.Require(t, "ffmpeg")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		// An endless source: only cancellation stops it.
+		done <- New().Run(ctx, Cmd{Args: []string{"-v", "error", "-re", "-f", "lavfi", "-i", "sine", "-f", "null", "-"}})
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("want context.Canceled, got %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ffmpeg still running 10 s after cancel")
+	}
+}
+
+func TestVersion(t *testing.T) {
+	testtool.Require(t, "ffmpeg")
+	v, err := New().Version(context.Background())
+	if err != nil || v == "" || strings.Contains(v, " ") {
+		t.Fatalf("version %q, %v", v, err)
+	}
+}
