@@ -97,6 +97,11 @@ func writeFileAtomic(path string, data []byte) error {
 		return err
 	}
 	tmp := f.Name()
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		os.Remove(tmp)
@@ -131,6 +136,11 @@ func publish(src string, want cache.File, dst string) error {
 		return fault.New(fault.Input, "cannot write %s: %v", dst, unwrapPath(err)).WithHint("choose a writable folder with -o DIR")
 	}
 	tmp := f.Name()
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
 	if _, err := io.Copy(f, in); err != nil {
 		f.Close()
 		os.Remove(tmp)
