@@ -42,7 +42,7 @@ const (
 // so stale cache entries are never reused.
 const (
 	narrateVersion = "1"
-	audioVersion   = "1"
+	audioVersion   = "3"
 	frameVersion   = "1"
 	stillVersion   = "1"
 	joinVersion    = "1"

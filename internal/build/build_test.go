@@ -184,6 +184,9 @@ func TestBuildProducesAStandardLesson(t *testing.T) {
 	if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", mp4, "-f", "null", "-").CombinedOutput(); err != nil {
 		t.Fatalf("decode: %v %s", err, out)
 	}
+	if lufs, tp := measureLoudness(t, mp4); math.Abs(lufs-(-16)) > 1 || tp > -1.5 {
+		t.Errorf("loudness %.1f LUFS, true peak %.1f dBTP; want -16 ± 1 LUFS and ≤ -1.5 dBTP", lufs, tp)
+	}
 	if !moovBeforeMdat(t, mp4) {
 		t.Error("moov atom is not before mdat: not fast-start")
 	}
@@ -380,4 +383,23 @@ func TestSyncAcrossFiftyScenes(t *testing.T) {
 			t.Errorf("scene %d: sound starts at %.4fs, chapter says %.4fs (+lead): %.1f ms off", i, onsets[i], want, d*1000)
 		}
 	}
+}
+
+// measureLoudness runs ffmpeg's ebur128 on the audio of path.
+func measureLoudness(t *testing.T, path string) (lufs, truePeak float64) {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", "-nostats", "-i", path, "-map", "0:a", "-af", "ebur128=peak=true", "-f", "null", "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	s := string(out)
+	s = s[strings.LastIndex(s, "Summary:"):]
+	i := regexp.MustCompile(`I:\s+(-?[0-9.]+) LUFS`).FindStringSubmatch(s)
+	p := regexp.MustCompile(`Peak:\s+(-?[0-9.]+) dBFS`).FindStringSubmatch(s)
+	if i == nil || p == nil {
+		t.Fatalf("no ebur128 summary: %s", s)
+	}
+	lufs, _ = strconv.ParseFloat(i[1], 64)
+	truePeak, _ = strconv.ParseFloat(p[1], 64)
+	return lufs, truePeak
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/tecno-video/tecno/internal/course"
 	"github.com/tecno-video/tecno/internal/fault"
 	"github.com/tecno-video/tecno/internal/ffmpeg"
+	"github.com/tecno-video/tecno/internal/loudness"
 	"github.com/tecno-video/tecno/internal/narrate"
 	"github.com/tecno-video/tecno/internal/progress"
 	"github.com/tecno-video/tecno/internal/render"
@@ -58,7 +59,15 @@ type sceneAudioMeta struct {
 	Offset  float64          `json:"offset"`  // where the narration starts, in seconds
 	Speech  float64          `json:"speech"`  // narration length in seconds
 	Cues    []narrate.Timing `json:"cues,omitempty"`
+	GainDB  float64          `json:"gain_db"` // loudness correction applied
 }
+
+// targetLUFS is the narration loudness target (integrated, per scene; the
+// lesson measures the same because gating ignores pauses).
+const (
+	targetLUFS  = -16.0
+	peakCeiling = -2.0 // dBFS
+)
 
 // stage runs one cached stage: key lookup, verification, and on a miss the
 // fill function under a worker slot. It records the outcome.
@@ -297,8 +306,11 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 		frames = (frames + q - 1) / q * q
 		samples := frames * rate / fps
 
-		pcm := make([]int16, lead+len(narr.Samples))
-		copy(pcm[lead:], narr.Samples)
+		// Loudness: each scene to the target, peaks under the ceiling (-2 dBFS
+		// leaves room for inter-sample peaks: true peak ≤ -1.5 dBTP).
+		voiced, gain := loudness.Normalize(narr.Samples, r, targetLUFS, peakCeiling)
+		pcm := make([]int16, lead+len(voiced))
+		copy(pcm[lead:], voiced)
 		wav := filepath.Join(dir, "scene.wav")
 		var buf bytes.Buffer
 		if err := narrate.EncodeWAV(&buf, narrate.Audio{Rate: r, Samples: pcm}); err != nil {
@@ -316,7 +328,7 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 		for i, c := range nm.Cues {
 			cues[i] = narrate.Timing{Text: c.Text, Start: round3(c.Start + offset), End: round3(c.End + offset)}
 		}
-		return sceneAudioMeta{Frames: frames, Samples: samples, Offset: offset, Speech: speech, Cues: cues}, nil
+		return sceneAudioMeta{Frames: frames, Samples: samples, Offset: offset, Speech: speech, Cues: cues, GainDB: round3(gain)}, nil
 	})
 	if err != nil {
 		return err
