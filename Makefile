@@ -28,7 +28,7 @@ lint:
 
 # Benchmarks (speed and memory claims live here, never in unit tests).
 bench: build install-deps
-	$(GO) run ./internal/bench/cmd/tecnobench -tecno $(BIN)
+	$(GO) run ./cmd/tecnobench -tecno $(BIN) $(BENCHFLAGS)
 
 FUZZTIME ?= 60s
 fuzz:

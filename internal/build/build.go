@@ -45,7 +45,7 @@ const (
 	audioVersion   = "3"
 	frameVersion   = "1"
 	stillVersion   = "1"
-	joinVersion    = "1"
+	joinVersion    = "2"
 )
 
 // Options configure a build.

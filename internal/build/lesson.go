@@ -202,12 +202,22 @@ func (b *builder) mux(ctx context.Context, l *course.Lesson, jobs []*sceneJob, d
 		stills[i] = st
 		start := float64(frames) / float64(fps)
 		for _, c := range j.timing.Cues {
-			cues = append(cues, subtitle.Cue{Start: start + c.Start, End: start + c.End, Text: c.Text})
+			cue := subtitle.Cue{Start: start + c.Start, End: start + c.End, Text: c.Text}
+			for _, w := range j.timing.Words {
+				if w.Start >= c.Start-1e-6 && w.End <= c.End+1e-6 {
+					cue.Words = append(cue.Words, subtitle.Word{Start: start + w.Start, End: start + w.End, Text: w.Text})
+				}
+			}
+			cues = append(cues, cue)
 		}
 		frames += j.timing.Frames
 		chapters = append(chapters, chapterRef{Scene: j.scene.ID, Title: chapterTitle(j), Start: start, End: float64(frames) / float64(fps)})
 	}
 	duration := float64(frames) / float64(fps)
+	cues, notes := subtitle.Layout(cues, subtitle.DefaultOptions())
+	for _, n := range notes {
+		b.warn(l.ID, "", "subtitles: "+n.String())
+	}
 
 	var srtPath string
 	if len(cues) > 0 {

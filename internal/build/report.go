@@ -10,16 +10,20 @@ const ReportSchema = 1
 
 // Report is the machine-readable account of a build (out/build-report.json).
 type Report struct {
-	Schema         int            `json:"schema"`
-	Course         string         `json:"course"`
-	Started        time.Time      `json:"started"`
-	WallSeconds    float64        `json:"wall_seconds"`
-	VideoSeconds   float64        `json:"video_seconds"`
-	RealtimeFactor float64        `json:"realtime_factor"`
-	CacheHits      int            `json:"cache_hits"`
-	CacheMisses    int            `json:"cache_misses"`
-	Lessons        []LessonReport `json:"lessons"`
-	Warnings       []string       `json:"warnings,omitempty"`
+	Schema         int       `json:"schema"`
+	Course         string    `json:"course"`
+	Started        time.Time `json:"started"`
+	WallSeconds    float64   `json:"wall_seconds"`
+	VideoSeconds   float64   `json:"video_seconds"`
+	RealtimeFactor float64   `json:"realtime_factor"`
+	CacheHits      int       `json:"cache_hits"`
+	CacheMisses    int       `json:"cache_misses"`
+	// Peak resident memory in KiB (Linux: of tecno, and of its largest
+	// child process such as ffmpeg).
+	PeakRSSKiB      int64          `json:"peak_rss_kib,omitempty"`
+	PeakChildRSSKiB int64          `json:"peak_child_rss_kib,omitempty"`
+	Lessons         []LessonReport `json:"lessons"`
+	Warnings        []string       `json:"warnings,omitempty"`
 }
 
 // LessonReport covers one lesson.
@@ -77,6 +81,7 @@ func (r *Report) finish(wall time.Duration) {
 		}
 	}
 	r.VideoSeconds = round3(r.VideoSeconds)
+	r.PeakRSSKiB, r.PeakChildRSSKiB = peakRSS()
 	if r.WallSeconds > 0 {
 		r.RealtimeFactor = math.Round(r.VideoSeconds/r.WallSeconds*10) / 10
 	}

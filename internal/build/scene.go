@@ -49,6 +49,7 @@ type narrationMeta struct {
 	Rate     int              `json:"rate"`
 	Samples  int              `json:"samples"`
 	Cues     []narrate.Timing `json:"cues,omitempty"`
+	Words    []narrate.Timing `json:"words,omitempty"`
 	Provider string           `json:"provider"`
 }
 
@@ -59,6 +60,7 @@ type sceneAudioMeta struct {
 	Offset  float64          `json:"offset"`  // where the narration starts, in seconds
 	Speech  float64          `json:"speech"`  // narration length in seconds
 	Cues    []narrate.Timing `json:"cues,omitempty"`
+	Words   []narrate.Timing `json:"words,omitempty"`
 	GainDB  float64          `json:"gain_db"` // loudness correction applied
 }
 
@@ -112,12 +114,17 @@ func jsonString(v any) string {
 	return string(data)
 }
 
-// voiceFor resolves a scene's voice: scene, lesson and course settings, then
-// the default voice of the course language.
+// voiceFor resolves a scene's voice.
 func (b *builder) voiceFor(j *sceneJob) course.Voice {
-	voice := j.scene.VoiceFor(j.lesson, b.c)
+	return ResolveVoice(b.c, j.lesson, j.scene)
+}
+
+// ResolveVoice returns the voice a scene is narrated with: scene, lesson and
+// course settings, then the default voice of the course language.
+func ResolveVoice(c *course.Course, l *course.Lesson, s *course.Scene) course.Voice {
+	voice := s.VoiceFor(l, c)
 	if voice.Language == "" {
-		voice.Language = b.c.Language
+		voice.Language = c.Language
 	}
 	def := narrate.DefaultVoice(voice.Language)
 	if voice.Provider == "" {
@@ -154,7 +161,7 @@ func (b *builder) narrateKey(ctx context.Context, j *sceneJob) (string, narrate.
 		b.provFP.Store(fpKey, v)
 		fp = v
 	}
-	return cache.Key("narrate", narrateVersion, fp.(string), jsonString(voice), b.c.Language,
+	return cache.Key("narrate", narrateVersion, strconv.Itoa(narrate.StageVersion), fp.(string), jsonString(voice), b.c.Language,
 		s.Narration, jsonString(b.c.Lexicon)), p, voice, nil
 }
 
@@ -221,7 +228,7 @@ func (b *builder) runNarration(ctx context.Context, j *sceneJob) error {
 		if p != nil {
 			name = p.Name()
 		}
-		return narrationMeta{Rate: n.Audio.Rate, Samples: len(n.Audio.Samples), Cues: n.Cues, Provider: name}, nil
+		return narrationMeta{Rate: n.Audio.Rate, Samples: len(n.Audio.Samples), Cues: n.Cues, Words: n.Words, Provider: name}, nil
 	})
 	if err != nil {
 		return err
@@ -259,6 +266,27 @@ func quantum(fps, rate int) int {
 	return 0
 }
 
+// scenePauses returns the scene's pauses before and after the narration,
+// defaults applied.
+func scenePauses(s *course.Scene) (before, after float64) {
+	before, after = s.PauseBefore, s.PauseAfter
+	if before == 0 {
+		before = defaultPauseBefore
+	}
+	if after == 0 {
+		after = defaultPauseAfter
+	}
+	return before, after
+}
+
+// audioKey hashes everything that can change a scene's audio segment, given
+// its narration entry's key.
+func (b *builder) audioKey(s *course.Scene, narrKey string) string {
+	pb, pa := scenePauses(s)
+	return cache.Key("audio", audioVersion, narrKey, jsonString([]float64{pb, pa, s.MinDuration}),
+		strconv.Itoa(b.video.FPS), jsonString(b.audio), b.ffver)
+}
+
 // runAudio pads the narration with the scene's pauses to a whole number of
 // quanta and encodes it to AAC.
 func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
@@ -267,20 +295,13 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 	if err := j.narr.DecodeMeta(&nm); err != nil {
 		return err
 	}
-	pb, pa := s.PauseBefore, s.PauseAfter
-	if pb == 0 {
-		pb = defaultPauseBefore
-	}
-	if pa == 0 {
-		pa = defaultPauseAfter
-	}
+	pb, pa := scenePauses(s)
 	fps, rate := b.video.FPS, b.audio.SampleRate
 	q := quantum(fps, rate)
 	if q == 0 {
 		return fault.New(fault.Input, "output.fps %d cannot be aligned with %d Hz audio", fps, rate).WithHint("use 24, 25, 30, 50 or 60 fps")
 	}
-	key := cache.Key("audio", audioVersion, j.narr.Key, jsonString([]float64{pb, pa, s.MinDuration}),
-		strconv.Itoa(fps), jsonString(b.audio), b.ffver)
+	key := b.audioKey(s, j.narr.Key)
 	var err error
 	j.audio, _, err = b.stage(ctx, j, StageAudio, key, func(dir string) (any, error) {
 		f, err := os.Open(j.narr.Path("narration.wav"))
@@ -324,11 +345,14 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 			return nil, err
 		}
 		offset := float64(lead) / float64(r)
-		cues := make([]narrate.Timing, len(nm.Cues))
-		for i, c := range nm.Cues {
-			cues[i] = narrate.Timing{Text: c.Text, Start: round3(c.Start + offset), End: round3(c.End + offset)}
+		shift := func(ts []narrate.Timing) []narrate.Timing {
+			out := make([]narrate.Timing, len(ts))
+			for i, c := range ts {
+				out[i] = narrate.Timing{Text: c.Text, Start: round3(c.Start + offset), End: round3(c.End + offset)}
+			}
+			return out
 		}
-		return sceneAudioMeta{Frames: frames, Samples: samples, Offset: offset, Speech: speech, Cues: cues, GainDB: round3(gain)}, nil
+		return sceneAudioMeta{Frames: frames, Samples: samples, Offset: offset, Speech: speech, Cues: shift(nm.Cues), Words: shift(nm.Words), GainDB: round3(gain)}, nil
 	})
 	if err != nil {
 		return err
@@ -336,18 +360,15 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 	return j.audio.DecodeMeta(&j.timing)
 }
 
-// runFrame renders the scene and encodes it as one still picture.
-func (b *builder) runFrame(ctx context.Context, j *sceneJob) error {
+// frameKey hashes everything that can change a scene's rendered frame, and
+// returns the render input it describes.
+func (b *builder) frameKey(j *sceneJob, tmpl *render.Template) (string, render.Input, error) {
 	s := j.scene
-	tmpl, err := b.tmpls.get(s.TemplateFor(j.lesson, b.c))
-	if err != nil {
-		return b.sceneError(j, "template", "%v", err)
-	}
 	imgHash := ""
 	if s.Image != "" {
 		f, err := cache.HashFile(b.c.Resolve(s.Image))
 		if err != nil {
-			return b.sceneError(j, "image", "cannot read image %s: %v", s.Image, err)
+			return "", render.Input{}, b.sceneError(j, "image", "cannot read image %s: %v", s.Image, err)
 		}
 		imgHash = f.SHA256
 	}
@@ -360,6 +381,26 @@ func (b *builder) runFrame(ctx context.Context, j *sceneJob) error {
 	}
 	key := cache.Key("frame", frameVersion, strconv.Itoa(render.Version), tmpl.Fingerprint(), jsonString(visual), imgHash,
 		b.c.Title, j.lesson.Title, strconv.Itoa(in.Width), strconv.Itoa(in.Height), b.c.Language)
+	return key, in, nil
+}
+
+// stillKey hashes everything that can change a scene's encoded still, given
+// its frame entry.
+func (b *builder) stillKey(frame *cache.Entry) string {
+	return cache.Key("still", stillVersion, frame.Files["frame.png"].SHA256, b.ffver, jsonString(b.video))
+}
+
+// runFrame renders the scene and encodes it as one still picture.
+func (b *builder) runFrame(ctx context.Context, j *sceneJob) error {
+	s := j.scene
+	tmpl, err := b.tmpls.get(s.TemplateFor(j.lesson, b.c))
+	if err != nil {
+		return b.sceneError(j, "template", "%v", err)
+	}
+	key, in, err := b.frameKey(j, tmpl)
+	if err != nil {
+		return err
+	}
 	var cached bool
 	j.frame, cached, err = b.stage(ctx, j, StageFrame, key, func(dir string) (any, error) {
 		img, warnings, err := tmpl.Render(in)
@@ -389,7 +430,7 @@ func (b *builder) runFrame(ctx context.Context, j *sceneJob) error {
 			b.warn(j.lesson.ID, s.ID, fmt.Sprintf("scene %q: %s", s.ID, w))
 		}
 	}
-	skey := cache.Key("still", stillVersion, j.frame.Files["frame.png"].SHA256, b.ffver, jsonString(b.video))
+	skey := b.stillKey(j.frame)
 	j.still, _, err = b.stage(ctx, j, StageStill, skey, func(dir string) (any, error) {
 		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillArgs(j.frame.Path("frame.png"), b.video), nil)
 		if err != nil {
