@@ -35,7 +35,7 @@ fuzz:
 	@for spec in $$($(GO) test -list 'Fuzz.*' $(PKGS) 2>/dev/null | grep -E '^(Fuzz|ok)'| awk '/^ok/{pkg=$$2} /^Fuzz/{print pkg":"$$1}'); do \
 		pkg=$${spec%%:*}; fn=$${spec##*:}; \
 		echo "== $$pkg $$fn ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
 	done
 
 # Build the example course into out/ (fully offline).
