@@ -121,6 +121,10 @@ lessons:
         pause_after: 1s
 `
 
+// threeScenesSmall is threeScenes at 640×360, for tests about the pipeline
+// rather than the picture (rendering is the slow part under -race).
+var threeScenesSmall = strings.Replace(threeScenes, "  language: en-US\n", "  language: en-US\n  output: {width: 640, height: 360}\n", 1)
+
 func probe(t *testing.T, path string) *ffmpeg.ProbeResult {
 	t.Helper()
 	p, err := ffmpeg.New().ProbeFile(context.Background(), path)
@@ -231,7 +235,7 @@ func moovBeforeMdat(t *testing.T, path string) bool {
 }
 
 func TestRebuildAfterEditRedoesOnlyThatScene(t *testing.T) {
-	f := newFixture(t, threeScenes)
+	f := newFixture(t, threeScenesSmall)
 	f.build("", "")
 	noop := f.build("", "")
 	if got := noop.Executed(); len(got) != 0 {
@@ -246,7 +250,7 @@ func TestRebuildAfterEditRedoesOnlyThatScene(t *testing.T) {
 }
 
 func TestReorderReencodesNothing(t *testing.T) {
-	f := newFixture(t, threeScenes)
+	f := newFixture(t, threeScenesSmall)
 	f.build("", "")
 	data, _ := os.ReadFile(filepath.Join(f.dir, "course.yaml"))
 	s := string(data)
@@ -273,7 +277,7 @@ func fileHash(t *testing.T, p string) string {
 }
 
 func TestCorruptCacheEntryIsRebuilt(t *testing.T) {
-	f := newFixture(t, threeScenes)
+	f := newFixture(t, threeScenesSmall)
 	f.build("", "")
 	want := fileHash(t, filepath.Join(f.dir, "out", "l1.mp4"))
 	stills, _ := filepath.Glob(filepath.Join(f.cache, "objects", "*", "*", "still.h264"))
@@ -303,7 +307,7 @@ func TestCorruptCacheEntryIsRebuilt(t *testing.T) {
 }
 
 func TestColdBuildsAreByteIdentical(t *testing.T) {
-	f := newFixture(t, threeScenes)
+	f := newFixture(t, threeScenesSmall)
 	f.build(filepath.Join(f.dir, "c1"), filepath.Join(f.dir, "o1"))
 	f.build(filepath.Join(f.dir, "c2"), filepath.Join(f.dir, "o2"))
 	for _, ext := range []string{".mp4", ".srt", ".vtt", ".png"} {
@@ -314,7 +318,7 @@ func TestColdBuildsAreByteIdentical(t *testing.T) {
 }
 
 func TestConcurrentBuildsOfOneCourse(t *testing.T) {
-	f := newFixture(t, threeScenes)
+	f := newFixture(t, threeScenesSmall)
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range errs {
@@ -340,7 +344,7 @@ func TestConcurrentBuildsOfOneCourse(t *testing.T) {
 // audio and video end together.
 func TestSyncAcrossFiftyScenes(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("course:\n  title: Sync\nlessons:\n  - id: sync\n    title: Sync\n    scenes:\n")
+	b.WriteString("course:\n  title: Sync\n  output: {width: 320, height: 180}\nlessons:\n  - id: sync\n    title: Sync\n    scenes:\n")
 	for i := 0; i < 50; i++ {
 		// Tones of varying length so scene lengths vary.
 		fmt.Fprintf(&b, "      - id: s%02d\n        layout: title\n        title: Scene %d\n        narration_audio: tone%d.wav\n        pause_before: 0.5\n        pause_after: 0.4\n", i, i, i%5)
