@@ -9,3 +9,9 @@ import "embed"
 //
 //go:embed *.yaml
 var FS embed.FS
+
+// Prompts holds the prompt templates of the script writer
+// (prompts/*.tmpl, Go text/template); internal/script reads them.
+//
+//go:embed prompts/*.tmpl
+var Prompts embed.FS

@@ -82,3 +82,31 @@ func BenchmarkEncodePNG(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRenderBulletsCold is the first frame of a build: no cached
+// background layer and no cached glyphs.
+func BenchmarkRenderBulletsCold(b *testing.B) {
+	tpl, in := benchInput(b, "bullets")
+	start := cpuTime()
+	defer reportCPU(b, start)
+	for b.Loop() {
+		dropCaches()
+		if _, _, err := tpl.Render(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderParallel renders bullets frames from many goroutines, as
+// a build does.
+func BenchmarkRenderParallel(b *testing.B) {
+	tpl, in := benchInput(b, "bullets")
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := tpl.Render(in); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -533,19 +533,19 @@ var (
 	baseLayerBytes atomic.Int64
 )
 
-const maxBaseLayerBytes = 192 << 20
+const maxBaseLayerBytes = 160 << 20
 
 type baseKey struct {
-	tpl    *Template
-	layout string
-	w, h   int
+	fingerprint string // the same template loaded twice shares layers
+	layout      string
+	w, h        int
 }
 
 func (p *Plan) baseLayer() *image.RGBA {
 	if p.tpl == nil || p.base == 0 {
 		return nil
 	}
-	key := baseKey{p.tpl, p.Layout, p.Width, p.Height}
+	key := baseKey{p.tpl.fingerprint, p.Layout, p.Width, p.Height}
 	if v, ok := baseLayers.Load(key); ok {
 		return v.(*image.RGBA)
 	}

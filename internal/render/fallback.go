@@ -24,9 +24,11 @@ type fallbackFonts struct {
 	scanOnce sync.Once
 	files    []string // candidate font files, sorted by path
 
-	mu     sync.Mutex
-	parsed map[string][]*fontRef // file → its fonts (nil when unreadable)
-	answer map[fallbackKey]*fontRef
+	mu      sync.Mutex
+	parsed  map[string][]*fontRef // file → its fonts (nil when unreadable)
+	answer  map[fallbackKey]*fontRef
+	ordered map[bool][]string                // files in preference order, by boldness
+	members map[string]map[string][]*fontRef // file → CJK tag → members in preference order
 }
 
 type fallbackKey struct {
@@ -61,9 +63,11 @@ func defaultFontDirs() []string {
 
 func newFallbackFonts(dirs []string) *fallbackFonts {
 	return &fallbackFonts{
-		dirs:   dirs,
-		parsed: map[string][]*fontRef{},
-		answer: map[fallbackKey]*fontRef{},
+		dirs:    dirs,
+		parsed:  map[string][]*fontRef{},
+		answer:  map[fallbackKey]*fontRef{},
+		ordered: map[bool][]string{},
+		members: map[string]map[string][]*fontRef{},
 	}
 }
 
@@ -163,7 +167,7 @@ func (fb *fallbackFonts) load(path string) []*fontRef {
 		return fonts
 	}
 	var fonts []*fontRef
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, maxFontFile)
 	if err == nil {
 		if f, err := opentype.Parse(data); err == nil {
 			fonts = append(fonts, newFontRef(path, data, f))
@@ -188,20 +192,37 @@ func (fb *fallbackFonts) find(r rune, bold bool, lang string) *fontRef {
 		return fr
 	}
 	fb.scanOnce.Do(fb.scan)
-	files := append([]string(nil), fb.files...)
-	sort.SliceStable(files, func(i, j int) bool {
-		ri, rj := fileRank(files[i], bold), fileRank(files[j], bold)
-		for k := range ri {
-			if ri[k] != rj[k] {
-				return ri[k] < rj[k]
-			}
+	files, ok := fb.ordered[bold]
+	if !ok {
+		files = append([]string(nil), fb.files...)
+		ranks := make(map[string][5]int, len(files))
+		for _, f := range files {
+			ranks[f] = fileRank(f, bold)
 		}
-		return files[i] < files[j]
-	})
+		sort.SliceStable(files, func(i, j int) bool {
+			ri, rj := ranks[files[i]], ranks[files[j]]
+			for k := range ri {
+				if ri[k] != rj[k] {
+					return ri[k] < rj[k]
+				}
+			}
+			return files[i] < files[j]
+		})
+		fb.ordered[bold] = files
+	}
 	var found *fontRef
 	for _, path := range files {
-		fonts := fb.load(path)
-		for _, fr := range orderMembers(fonts, key.lang) {
+		byTag := fb.members[path]
+		if byTag == nil {
+			byTag = map[string][]*fontRef{}
+			fb.members[path] = byTag
+		}
+		members, ok := byTag[key.lang]
+		if !ok {
+			members = orderMembers(fb.load(path), key.lang)
+			byTag[key.lang] = members
+		}
+		for _, fr := range members {
 			if fr.has(r) {
 				found = fr
 				break
@@ -247,14 +268,18 @@ func orderMembers(fonts []*fontRef, tag string) []*fontRef {
 	return out
 }
 
-// scriptOf names the Unicode script of r ("Han", "Arabic", ...).
-func scriptOf(r rune) string {
+var scriptNames = func() []string {
 	names := make([]string, 0, len(unicode.Scripts))
 	for name := range unicode.Scripts {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	for _, name := range names {
+	return names
+}()
+
+// scriptOf names the Unicode script of r ("Han", "Arabic", ...).
+func scriptOf(r rune) string {
+	for _, name := range scriptNames {
 		if name == "Common" || name == "Inherited" {
 			continue
 		}

@@ -1,11 +1,9 @@
 package render
 
 import (
-	"errors"
 	"fmt"
 	"image"
 	"math"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -216,7 +214,7 @@ func embeddedFont(name string) (*fontRef, error) {
 
 // fileFont loads and parses a font file, caching it by path and content.
 func fileFont(path string) (*fontRef, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path, maxFontFileSize)
 	if err != nil {
 		return nil, err
 	}
@@ -337,5 +335,3 @@ func rasterGlyph(fr *fontRef, g sfnt.GlyphIndex, ppem fixed.Int26_6, phase uint8
 // ppemOf converts a pixel size to 26.6, the unit both measuring and drawing
 // use, so that the two agree exactly.
 func ppemOf(px float64) fixed.Int26_6 { return fixed.Int26_6(math.Round(px * 64)) }
-
-var errNoGlyph = errors.New("no glyph")

@@ -169,3 +169,22 @@ func TestMissingScriptWarns(t *testing.T) {
 		t.Fatal("no image")
 	}
 }
+
+func TestUnshapedScriptWarns(t *testing.T) {
+	p, _ := renderTitle(t, "modern", "שלום and Olá", "")
+	found := false
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "Hebrew text is drawn without shaping") || strings.Contains(w, "no installed font covers") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("right-to-left text produced no warning: %q", p.Warnings)
+	}
+	p, _ = renderTitle(t, "modern", "Olá, 日本", "")
+	for _, w := range p.Warnings {
+		if strings.Contains(w, "shaping") {
+			t.Errorf("unexpected warning %q", w)
+		}
+	}
+}

@@ -25,7 +25,8 @@ type Input struct {
 	Width       int // default 1920
 	Height      int // default 1080
 	BaseDir     string
-	Language    string // course language (BCP 47), picks CJK glyph variants
+	Language    string  // course language (BCP 47), picks CJK glyph variants
+	Overlay     Overlay // bullet reveal, burned subtitle, lower third, logo (overlay.go)
 }
 
 // Plan is a laid-out frame: every box, text line, image and shape, placed.
@@ -141,6 +142,7 @@ type builder struct {
 	portrait bool
 	ctx      *textCtx
 	p        *Plan
+	hidden   map[int]bool // paragraphs of the body laid out but not drawn (bullet reveal)
 }
 
 func (b *builder) warnf(format string, args ...any) {
@@ -316,6 +318,9 @@ func (b *builder) build() error {
 	}
 	b.footer()
 	b.decorations(true)
+	if err := b.overlays(); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -452,8 +457,9 @@ func (b *builder) card(bs boxSpec, r image.Rectangle, defFill string) image.Rect
 			// A soft shadow: a few offset, widening, faint layers.
 			sc := color.NRGBA{A: 255}
 			for i, a := range []float64{0.05, 0.04, 0.03, 0.02} {
-				d := float64(i+1) * 3 * b.s
-				b.p.ops = append(b.p.ops, shapeOp{kind: "rect", x: x - d/2, y: y + d/2 + 2*b.s, w: w + d, h: h + d/2, r: rad + d/2, color: withAlpha(sc, a)})
+				d := math.Round(float64(i+1) * 3 * b.s)
+				hd := math.Round(d / 2)
+				b.p.ops = append(b.p.ops, shapeOp{kind: "rect", x: x - hd, y: y + hd + math.Round(2*b.s), w: w + 2*hd, h: h + hd, r: rad + hd, color: withAlpha(sc, a)})
 			}
 		}
 		b.p.ops = append(b.p.ops, shapeOp{kind: "rect", x: x, y: y, w: w, h: h, r: rad, color: b.t.col(fill)})
@@ -488,7 +494,16 @@ func (b *builder) emit(region string, area image.Rectangle, paras []para, st tex
 		off = 0
 	}
 	origin := area.Min.Add(image.Pt(0, off))
-	for _, l := range blk.lines {
+	lines := blk.lines
+	if b.hidden != nil {
+		lines = nil
+		for _, l := range blk.lines {
+			if !b.hidden[l.para] {
+				lines = append(lines, l)
+			}
+		}
+	}
+	for _, l := range lines {
 		p := paras[l.para]
 		if l.first && p.marker != "" {
 			mx := float64(origin.X) + p.indent
@@ -511,7 +526,7 @@ func (b *builder) emit(region string, area image.Rectangle, paras []para, st tex
 		}
 		b.p.Texts = append(b.p.Texts, run)
 	}
-	b.p.ops = append(b.p.ops, textOp{origin: origin, lines: blk.lines, clip: area})
+	b.p.ops = append(b.p.ops, textOp{origin: origin, lines: lines, clip: area})
 }
 
 // textElement places plain text paragraphs in an element box.
@@ -661,6 +676,7 @@ func (b *builder) flowElement(bs boxSpec, r image.Rectangle, body string, bullet
 		}
 		return b.t.col(cs[level%len(cs)])
 	}
+	prose, owners := len(paras), []int(nil) // owners: top-level bullet of each bullet paragraph
 	var walk func(items []course.Bullet, level int, top *int)
 	walk = func(items []course.Bullet, level int, top *int) {
 		for _, it := range items {
@@ -684,6 +700,7 @@ func (b *builder) flowElement(bs boxSpec, r image.Rectangle, body string, bullet
 				sb = 0
 			}
 			if text != "" {
+				owners = append(owners, *top)
 				paras = append(paras, para{
 					spans:       []span{{text: text, color: c}},
 					scale:       scale,
@@ -703,7 +720,9 @@ func (b *builder) flowElement(bs boxSpec, r image.Rectangle, body string, bullet
 	}
 	top := 0
 	walk(bullets, 0, &top)
+	b.hidden = b.revealHidden(prose, owners)
 	b.placeBox("body", bs, r, paras, st, false)
+	b.hidden = nil
 }
 
 // markerShapes draws a bullet marker whose column starts at x, centred
@@ -877,14 +896,18 @@ func (b *builder) imageElement(bs boxSpec, r image.Rectangle) error {
 	if target.Empty() {
 		return nil
 	}
-	if cover {
-		b.card(bs, r, "")
-	} else {
-		// The frame (fill, border, shadow) hugs the picture.
-		b.card(bs, target.Inset(-pad), "")
+	frame := r
+	if !cover {
+		frame = target.Inset(-pad) // the frame hugs the picture
 	}
+	under := bs
+	under.Border = "" // the border goes over the picture's edge
+	b.card(under, frame, "")
 	b.p.Images = append(b.p.Images, PlacedImage{Region: "image", Source: path, Rect: target.Intersect(area), Box: area})
 	b.p.ops = append(b.p.ops, imageOp{img: img, box: inner, cover: cover, radius: bs.Radius * b.s})
+	if bs.Border != "" {
+		b.card(boxSpec{Border: bs.Border, BorderWidth: bs.BorderWidth, Radius: bs.Radius}, frame, "")
+	}
 	return nil
 }
 

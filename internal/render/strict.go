@@ -16,15 +16,30 @@ import (
 // fills pos with the node of every key path ("layouts.bullets.title.x"),
 // for locating later validation errors.
 func strictCheck(file string, n *yaml.Node, t reflect.Type, path string, pos map[string]*yaml.Node) fault.List {
+	budget := maxTemplateNodes
+	return strictWalk(file, n, t, path, pos, &budget)
+}
+
+// maxTemplateNodes bounds the nodes a template may expand to (aliases are
+// followed), so that a file of nested aliases cannot make loading explode.
+const maxTemplateNodes = 200_000
+
+func strictWalk(file string, n *yaml.Node, t reflect.Type, path string, pos map[string]*yaml.Node, budget *int) fault.List {
 	var errs fault.List
 	if n == nil {
+		return nil
+	}
+	if *budget--; *budget < 0 {
+		if *budget == -1 {
+			return fault.List{fault.At(file, n.Line, n.Column, "the template is too large or uses too many aliases")}
+		}
 		return nil
 	}
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
 			return nil
 		}
-		return strictCheck(file, n.Content[0], t, path, pos)
+		return strictWalk(file, n.Content[0], t, path, pos, budget)
 	}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
@@ -54,7 +69,7 @@ func strictCheck(file string, n *yaml.Node, t reflect.Type, path string, pos map
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Value == "<<" {
-				errs = append(errs, strictCheck(file, v, t, path, pos)...)
+				errs = append(errs, strictWalk(file, v, t, path, pos, budget)...)
 				continue
 			}
 			ft, ok := fields[k.Value]
@@ -72,7 +87,7 @@ func strictCheck(file string, n *yaml.Node, t reflect.Type, path string, pos map
 				errs = append(errs, e)
 				continue
 			}
-			errs = append(errs, strictCheck(file, v, ft, join(path, k.Value), pos)...)
+			errs = append(errs, strictWalk(file, v, ft, join(path, k.Value), pos, budget)...)
 		}
 	case reflect.Map:
 		if n.Kind != yaml.MappingNode {
@@ -80,7 +95,7 @@ func strictCheck(file string, n *yaml.Node, t reflect.Type, path string, pos map
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			errs = append(errs, strictCheck(file, v, t.Elem(), join(path, k.Value), pos)...)
+			errs = append(errs, strictWalk(file, v, t.Elem(), join(path, k.Value), pos, budget)...)
 		}
 	case reflect.Slice, reflect.Array:
 		if n.Kind != yaml.SequenceNode {
@@ -90,7 +105,7 @@ func strictCheck(file string, n *yaml.Node, t reflect.Type, path string, pos map
 			return fault.List{at("%s must have exactly %d items", where, t.Len())}
 		}
 		for i, item := range n.Content {
-			errs = append(errs, strictCheck(file, item, t.Elem(), join(path, strconv.Itoa(i)), pos)...)
+			errs = append(errs, strictWalk(file, item, t.Elem(), join(path, strconv.Itoa(i)), pos, budget)...)
 		}
 	case reflect.Float64, reflect.Int:
 		if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {

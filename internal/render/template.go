@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -128,7 +127,7 @@ func builtinSource(name string) source {
 func fileSource(path string) source {
 	return source{
 		name: path, file: path, dir: filepath.Dir(path),
-		read: func() ([]byte, error) { return os.ReadFile(path) },
+		read: func() ([]byte, error) { return readRegular(path, maxTemplateFile) },
 	}
 }
 
@@ -207,8 +206,10 @@ func decodeChain(src source, depth int) (*loaded, error) {
 		if err != nil {
 			var fe *fault.Error
 			if errors.As(err, &fe) && fe.File == "" {
-				n := pos["extends"]
-				fe.File, fe.Line, fe.Col = src.file, n.Line, n.Column
+				fe.File = src.file
+				if n := pos["extends"]; n != nil {
+					fe.Line, fe.Col = n.Line, n.Column
+				}
 			}
 			return nil, err
 		}
@@ -286,7 +287,7 @@ func load(src source, custom bool) (*Template, error) {
 		h.Write(fr.data)
 	}
 	if t.sp.Background.Image != "" {
-		data, _ := os.ReadFile(t.sp.Background.Image)
+		data, _ := readRegular(t.sp.Background.Image, maxImageFile)
 		fmt.Fprintf(h, "background %d\n", len(data))
 		h.Write(data)
 	}
@@ -531,6 +532,15 @@ func (v *validator) validate() {
 			v.errAt("sizes."+s.name, "sizes.%s must be between 1 and 400 (got %g)", s.name, s.v)
 		}
 	}
+	bl := sp.Bullets
+	if bl.Indent < 0 || bl.Indent > 400 || bl.Hang < 0 || bl.Hang > 5 || bl.Gap < 0 || bl.Gap > 5 {
+		v.errAt("bullets", "bullets: indent must be 0 to 400, hang and gap 0 to 5")
+	}
+	for i, sc := range bl.Scale {
+		if sc <= 0.2 || sc > 3 {
+			v.errAt(fmt.Sprintf("bullets.scale.%d", i), "bullets.scale values must be between 0.2 and 3")
+		}
+	}
 	for i, m := range sp.Bullets.Markers {
 		if !validMarkers[m] {
 			v.errAt(fmt.Sprintf("bullets.markers.%d", i), "unknown bullet marker %q; use disc, ring, square, diamond, dash, chevron or arrow", m)
@@ -630,8 +640,12 @@ func (v *validator) box(path string, b *boxSpec, portrait bool) {
 	if b.Fit != "" && b.Fit != "contain" && b.Fit != "cover" {
 		v.errAt(path+".fit", "fit must be contain or cover")
 	}
-	if b.Size < 0 || b.MinSize < 0 || b.Padding < 0 || b.Radius < 0 || b.LineHeight < 0 {
+	if b.Size < 0 || b.MinSize < 0 || b.Padding < 0 || b.Radius < 0 || b.LineHeight < 0 || b.MarkSize < 0 || b.BorderWidth < 0 || b.BarWidth < 0 || b.Gap < 0 {
 		v.errAt(path, "%s: sizes must not be negative", path)
+	}
+	if b.Size > 400 || b.MinSize > 400 || b.MarkSize > 1000 || b.LineHeight > 5 || b.Tracking < -0.5 || b.Tracking > 2 ||
+		b.Radius > 2000 || b.BorderWidth > 200 || b.BarWidth > 200 || b.Gap > 2000 {
+		v.errAt(path, "%s: a size is out of range (font sizes up to 400, line_height up to 5, tracking -0.5 to 2)", path)
 	}
 	if b.Padding*2 >= b.W || b.Padding*2 >= b.H {
 		if b.Padding > 0 {
@@ -671,8 +685,8 @@ func (v *validator) decos(path string, ds []decoSpec) {
 				v.errAt(p+".spacing", "a grid needs a positive spacing")
 			}
 		case "text":
-			if d.Text == "" || d.Size <= 0 {
-				v.errAt(p, "a text decoration needs text and size")
+			if d.Text == "" || d.Size <= 0 || d.Size > 1000 {
+				v.errAt(p, "a text decoration needs text and a size from 1 to 1000")
 			}
 			v.font(p+".font", or(d.Font, "body"))
 		}

@@ -70,6 +70,30 @@ type textCtx struct {
 	fallback *fallbackFonts
 	missing  map[string][]rune // script → missing runes, in order seen
 	scripts  []string
+	unshaped []string // scripts drawn without the shaping they need
+}
+
+// needsShaping lists scripts that are written right to left or whose
+// letters join or reorder: without a shaping engine their glyphs are drawn
+// one by one, left to right, which is wrong.
+var needsShaping = []*unicode.RangeTable{
+	unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko,
+	unicode.Devanagari, unicode.Bengali, unicode.Gurmukhi, unicode.Gujarati, unicode.Oriya,
+	unicode.Tamil, unicode.Telugu, unicode.Kannada, unicode.Malayalam, unicode.Sinhala,
+	unicode.Khmer, unicode.Myanmar, unicode.Tibetan,
+}
+
+func (c *textCtx) noteShaping(r rune) {
+	if r < 0x0590 || !unicode.In(r, needsShaping...) {
+		return
+	}
+	s := scriptOf(r)
+	for _, u := range c.unshaped {
+		if u == s {
+			return
+		}
+	}
+	c.unshaped = append(c.unshaped, s)
 }
 
 func newTextCtx(lang string) *textCtx {
@@ -101,6 +125,7 @@ func (c *textCtx) shape(spans []span, base *fontRef, tracking float64, upper boo
 			if unicode.IsControl(r) || r == '\u200b' || r == '\ufeff' {
 				continue
 			}
+			c.noteShaping(r)
 			fr := primary
 			g, ok := fr.glyph(r)
 			if !ok && !unicode.IsSpace(r) {
@@ -162,6 +187,12 @@ func (c *textCtx) warnings() []string {
 			sample = string(rs[:8]) + "…"
 		}
 		out = append(out, fmt.Sprintf("no installed font covers %q (%s); %s", sample, s, installHint(s)))
+	}
+	for _, s := range c.unshaped {
+		if _, missing := c.missing[s]; missing {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s text is drawn without shaping (letters unjoined, left to right); check the slide", s))
 	}
 	return out
 }
@@ -455,15 +486,24 @@ func (c *textCtx) ellipsize(gs []sg, st textStyle, max, size float64, always boo
 			ell[i].color = gs[len(gs)-1].color
 		}
 	}
-	ew := widthEm(ell)
-	out := append([]sg(nil), gs...)
-	for len(out) > 0 && (widthEm(out)+ew)*size > max+1e-6 {
-		out = trimTrailing(out[:len(out)-1])
+	limit := max/size - widthEm(ell) + 1e-9
+	// Keep the longest prefix that leaves room for the ellipsis.
+	keep, w := 0, 0.0
+	for i, g := range gs {
+		adv := g.adv
+		if i > 0 {
+			adv += g.kern
+		}
+		if w+adv > limit {
+			break
+		}
+		w += adv
+		keep = i + 1
 	}
-	if (widthEm(out)+ew)*size > max+1e-6 {
-		return out
+	if limit < 0 {
+		return nil
 	}
-	out = trimTrailing(out)
+	out := trimTrailing(append([]sg(nil), gs[:keep]...))
 	return append(out, ell...)
 }
 
