@@ -6,7 +6,7 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
 LDFLAGS := -s -w -X github.com/tecno-video/tecno/internal/cli.Version=$(VERSION) -X github.com/tecno-video/tecno/internal/cli.Commit=$(COMMIT)
 BIN     := bin/tecno
 
-.PHONY: all build test lint bench fuzz demo install-deps clean
+.PHONY: all build test lint bench fuzz demo install-deps clean man
 
 all: build
 
@@ -42,5 +42,9 @@ fuzz:
 demo: build install-deps
 	./$(BIN) build examples/intro/course.yaml -o out
 
+# Man pages, one per command, into man/man1 (view one: man -l man/man1/tecno-build.1).
+man:
+	$(GO) run ./internal/cli/mangen -o man/man1 -version $(VERSION)
+
 clean:
-	rm -rf bin out examples/*/.tecno examples/*/out
+	rm -rf bin out man examples/*/.tecno examples/*/out

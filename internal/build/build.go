@@ -21,12 +21,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tecno-video/tecno/internal/avatar"
 	"github.com/tecno-video/tecno/internal/cache"
 	"github.com/tecno-video/tecno/internal/course"
 	"github.com/tecno-video/tecno/internal/fault"
 	"github.com/tecno-video/tecno/internal/ffmpeg"
 	"github.com/tecno-video/tecno/internal/narrate"
 	"github.com/tecno-video/tecno/internal/progress"
+	"github.com/tecno-video/tecno/internal/render"
 )
 
 // Stage names, as they appear in events and the build report.
@@ -36,6 +38,14 @@ const (
 	StageFrame   = "frame"
 	StageStill   = "still"
 	StageJoin    = "join"
+
+	// Production stages (per scene unless noted).
+	StageStates      = "states"       // bullet reveal and burned-caption pictures
+	StageStateStills = "state-stills" // those pictures, encoded
+	StageTransition  = "transition"   // a scene's entry transition frames
+	StageClip        = "clip"         // an intro or outro video, transcoded
+	StageMusic       = "music"        // lesson: music loudness analysis
+	StageMix         = "mix"          // lesson: music mixed under the narration
 )
 
 // Stage versions: bump one whenever that stage's code changes its output,
@@ -45,7 +55,13 @@ const (
 	audioVersion   = "3"
 	frameVersion   = "1"
 	stillVersion   = "1"
-	joinVersion    = "2"
+	joinVersion    = "3"
+
+	statesVersion     = "1"
+	transitionVersion = "1"
+	clipVersion       = "2"
+	musicVersion      = "1"
+	mixVersion        = "1"
 )
 
 // Options configure a build.
@@ -61,6 +77,12 @@ type Options struct {
 	// GOP is the distance between repeated IDR pictures, in frames
 	// (default 10 s worth).
 	GOP int
+	// Presets, when not nil, replace the course's output.presets (the
+	// --preset flags).
+	Presets []string
+	// Avatars are the talking presenters scenes may ask for (avatar.go);
+	// nil offers the local presenter alone.
+	Avatars *avatar.Registry
 }
 
 // Run builds the selected lessons. The returned report is non-nil whenever
@@ -86,6 +108,15 @@ type builder struct {
 	reportMu sync.Mutex
 	tmpls    *templateSet
 	provFP   sync.Map // provider+voice → fingerprint
+
+	// Production (variant.go): sizes[0] is the main size.
+	sizes      []sizeVariant
+	mainPreset string
+	webm       bool
+	audioOnly  bool
+	results    []lessonResult // built lessons, for the course video and index.html
+
+	av avatarState // talking presenters (avatar.go)
 }
 
 func newBuilder(opts Options) (*builder, error) {
@@ -113,7 +144,7 @@ func newBuilder(opts Options) (*builder, error) {
 	if opts.GOP <= 0 {
 		opts.GOP = 10 * v.FPS
 	}
-	return &builder{
+	b := &builder{
 		opts:  opts,
 		c:     c,
 		out:   out,
@@ -122,7 +153,12 @@ func newBuilder(opts Options) (*builder, error) {
 		video: v,
 		audio: ffmpeg.DefaultAudio,
 		tmpls: newTemplateSet(c.Dir),
-	}, nil
+	}
+	b.tmpls.ov = render.Overrides{Colors: c.Branding.Colors, Fonts: c.Branding.Fonts, BaseDir: c.Dir}
+	if err := b.setupVariants(); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func (b *builder) lessons() ([]*course.Lesson, error) {
@@ -157,6 +193,9 @@ func (b *builder) run(ctx context.Context) (*Report, error) {
 	if err := b.checkTools(ctx, lessons); err != nil {
 		return nil, err
 	}
+	if err := b.checkAvatars(lessons); err != nil {
+		return nil, err
+	}
 	if b.ffver, err = b.opts.FFmpeg.Version(ctx); err != nil {
 		return nil, err
 	}
@@ -189,6 +228,12 @@ func (b *builder) run(ctx context.Context) (*Report, error) {
 		if err != nil {
 			runErr = err
 			break
+		}
+	}
+	if runErr == nil && len(b.opts.Lessons) == 0 {
+		// The whole course was built: its video and its index page.
+		if runErr = b.joinCourse(ctx); runErr == nil {
+			runErr = b.writeIndex()
 		}
 	}
 	b.report.finish(time.Since(start))

@@ -23,7 +23,10 @@ type Report struct {
 	PeakRSSKiB      int64          `json:"peak_rss_kib,omitempty"`
 	PeakChildRSSKiB int64          `json:"peak_child_rss_kib,omitempty"`
 	Lessons         []LessonReport `json:"lessons"`
-	Warnings        []string       `json:"warnings,omitempty"`
+	// Stages and Outputs of the whole course: its video and index.html.
+	Stages   []StageReport     `json:"stages,omitempty"`
+	Outputs  map[string]string `json:"outputs,omitempty"`
+	Warnings []string          `json:"warnings,omitempty"`
 }
 
 // LessonReport covers one lesson.
@@ -36,7 +39,10 @@ type LessonReport struct {
 	Outputs     map[string]string `json:"outputs,omitempty"`
 	WallSeconds float64           `json:"wall_seconds"`
 	Join        StageReport       `json:"join"`
-	Scenes      []SceneReport     `json:"scenes"`
+	// Stages are the lesson's other stages: music analysis and mix, and
+	// the joins of other sizes and formats.
+	Stages []StageReport `json:"stages,omitempty"`
+	Scenes []SceneReport `json:"scenes"`
 }
 
 // SceneReport covers one scene's stages.
@@ -74,11 +80,17 @@ func (r *Report) finish(wall time.Duration) {
 	for _, l := range r.Lessons {
 		r.VideoSeconds += l.Duration
 		count(l.Join)
+		for _, st := range l.Stages {
+			count(st)
+		}
 		for _, s := range l.Scenes {
 			for _, st := range s.Stages {
 				count(st)
 			}
 		}
+	}
+	for _, st := range r.Stages {
+		count(st)
 	}
 	r.VideoSeconds = round3(r.VideoSeconds)
 	r.PeakRSSKiB, r.PeakChildRSSKiB = peakRSS()
@@ -99,8 +111,18 @@ func (r *Report) Executed() []string {
 				}
 			}
 		}
+		for _, st := range l.Stages {
+			if st.Ran() {
+				out = append(out, l.ID+"/"+st.Stage)
+			}
+		}
 		if l.Join.Ran() {
 			out = append(out, l.ID+"/join")
+		}
+	}
+	for _, st := range r.Stages {
+		if st.Ran() {
+			out = append(out, st.Stage)
 		}
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/tecno-video/tecno/internal/cache"
@@ -42,6 +43,14 @@ type sceneJob struct {
 	still  *cache.Entry
 	timing sceneAudioMeta
 	stages []StageReport
+
+	// Production.
+	card     string         // introID or outroID for a synthetic card
+	clip     string         // a video card's file (instead of a slide)
+	narrDone chan struct{}  // closed once narration and audio are done
+	vis      []*sceneVisual // per size variant
+	plan     scenePlan
+	planOnce sync.Once
 }
 
 // narrationMeta is stored with a narration entry.
@@ -360,83 +369,14 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 	return j.audio.DecodeMeta(&j.timing)
 }
 
-// frameKey hashes everything that can change a scene's rendered frame, and
-// returns the render input it describes.
+// frameKey hashes everything that can change a scene's rendered frame at
+// the main size, and returns the render input it describes.
 func (b *builder) frameKey(j *sceneJob, tmpl *render.Template) (string, render.Input, error) {
-	s := j.scene
-	imgHash := ""
-	if s.Image != "" {
-		f, err := cache.HashFile(b.c.Resolve(s.Image))
-		if err != nil {
-			return "", render.Input{}, b.sceneError(j, "image", "cannot read image %s: %v", s.Image, err)
-		}
-		imgHash = f.SHA256
-	}
-	visual := *s
-	visual.Narration, visual.NarrationAudio, visual.Notes, visual.Comments, visual.Status = "", "", "", nil, ""
-	visual.PauseBefore, visual.PauseAfter, visual.MinDuration, visual.Voice, visual.ID = 0, 0, 0, nil, ""
-	in := render.Input{
-		Scene: s, CourseTitle: b.c.Title, LessonTitle: j.lesson.Title,
-		Width: b.video.Width, Height: b.video.Height, BaseDir: b.c.Dir, Language: b.c.Language,
-	}
-	key := cache.Key("frame", frameVersion, strconv.Itoa(render.Version), tmpl.Fingerprint(), jsonString(visual), imgHash,
-		b.c.Title, j.lesson.Title, strconv.Itoa(in.Width), strconv.Itoa(in.Height), b.c.Language)
-	return key, in, nil
+	return b.frameKeyFor(j, tmpl, 0)
 }
 
-// stillKey hashes everything that can change a scene's encoded still, given
-// its frame entry.
+// stillKey hashes everything that can change a scene's encoded still at
+// the main size, given its frame entry.
 func (b *builder) stillKey(frame *cache.Entry) string {
-	return cache.Key("still", stillVersion, frame.Files["frame.png"].SHA256, b.ffver, jsonString(b.video))
-}
-
-// runFrame renders the scene and encodes it as one still picture.
-func (b *builder) runFrame(ctx context.Context, j *sceneJob) error {
-	s := j.scene
-	tmpl, err := b.tmpls.get(s.TemplateFor(j.lesson, b.c))
-	if err != nil {
-		return b.sceneError(j, "template", "%v", err)
-	}
-	key, in, err := b.frameKey(j, tmpl)
-	if err != nil {
-		return err
-	}
-	var cached bool
-	j.frame, cached, err = b.stage(ctx, j, StageFrame, key, func(dir string) (any, error) {
-		img, warnings, err := tmpl.Render(in)
-		if err != nil {
-			return nil, b.sceneError(j, "layout", "%v", err)
-		}
-		for _, w := range warnings {
-			b.warn(j.lesson.ID, s.ID, fmt.Sprintf("scene %q: %s", s.ID, w))
-		}
-		f, err := os.Create(filepath.Join(dir, "frame.png"))
-		if err != nil {
-			return nil, err
-		}
-		if err := render.EncodePNG(f, img); err != nil {
-			f.Close()
-			return nil, err
-		}
-		return warnings, f.Close()
-	})
-	if err != nil {
-		return err
-	}
-	// Warnings of a cached frame are replayed so that every build shows them.
-	var warnings []string
-	if err := j.frame.DecodeMeta(&warnings); err == nil && cached {
-		for _, w := range warnings {
-			b.warn(j.lesson.ID, s.ID, fmt.Sprintf("scene %q: %s", s.ID, w))
-		}
-	}
-	skey := b.stillKey(j.frame)
-	j.still, _, err = b.stage(ctx, j, StageStill, skey, func(dir string) (any, error) {
-		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillArgs(j.frame.Path("frame.png"), b.video), nil)
-		if err != nil {
-			return nil, err
-		}
-		return nil, os.WriteFile(filepath.Join(dir, "still.h264"), out, 0o644)
-	})
-	return err
+	return b.encodeKey(frame, []string{"frame.png"}, h264Codec, b.video)
 }

@@ -14,9 +14,11 @@ import (
 	"github.com/tecno-video/tecno/internal/render"
 )
 
-// templateSet loads each template once per build.
+// templateSet loads each template once per build, with the course's
+// branding colour and font overrides applied.
 type templateSet struct {
 	dir string
+	ov  render.Overrides
 	mu  sync.Mutex
 	m   map[string]*render.Template
 }
@@ -31,7 +33,7 @@ func (t *templateSet) get(name string) (*render.Template, error) {
 	if tm, ok := t.m[name]; ok {
 		return tm, nil
 	}
-	tm, err := render.LoadTemplate(name, t.dir)
+	tm, err := render.LoadTemplateWith(name, t.dir, t.ov)
 	if err != nil {
 		return nil, err
 	}

@@ -2,14 +2,12 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/tecno-video/tecno/internal/build"
-	"github.com/tecno-video/tecno/internal/fault"
 	"github.com/tecno-video/tecno/internal/progress"
 )
 
@@ -29,7 +27,16 @@ type reporter struct {
 	hits   int
 	start  time.Time
 	width  int
+	// summary is the build's summary event, printed last by Done (--json).
+	summary *progress.Event
+	// sceneStages counts finished stages per scene, to log a line when a
+	// scene is ready.
+	sceneStages map[string]int
+	sceneCached map[string]int
 }
+
+// stagesPerScene is the number of cached stages each scene goes through.
+const stagesPerScene = 4
 
 func newReporter(env *Env, jsonOut, quiet bool) *reporter {
 	r := &reporter{env: env, json: jsonOut, quiet: quiet, start: time.Now()}
@@ -44,6 +51,11 @@ func (r *reporter) Report(e progress.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.json {
+		if e.Type == progress.Summary {
+			// Held back so that it comes last, after any error (Done).
+			r.summary = &e
+			return
+		}
 		r.enc.Encode(e)
 		return
 	}
@@ -53,15 +65,29 @@ func (r *reporter) Report(e progress.Event) {
 	switch e.Type {
 	case progress.BuildStarted:
 		r.scenes = e.Scenes
-		r.stages = e.Scenes*4 + e.Lessons
+		r.stages = e.Scenes*stagesPerScene + e.Lessons
 		r.line(fmt.Sprintf("building %d lesson(s), %d scene(s)", e.Lessons, e.Scenes))
 	case progress.StageDone:
 		r.done++
-		if e.Cached != nil && *e.Cached {
+		cached := e.Cached != nil && *e.Cached
+		if cached {
 			r.hits++
 		}
 		if r.live {
 			r.status(e)
+		}
+		if e.Scene != "" {
+			if r.sceneStages == nil {
+				r.sceneStages, r.sceneCached = map[string]int{}, map[string]int{}
+			}
+			k := e.Lesson + "/" + e.Scene
+			r.sceneStages[k]++
+			if cached {
+				r.sceneCached[k]++
+			}
+			if r.sceneStages[k] == stagesPerScene && !r.live {
+				r.line(fmt.Sprintf("scene %s ready (%d/%d stages cached)", k, r.sceneCached[k], stagesPerScene))
+			}
 		}
 	case progress.Warning:
 		r.clear()
@@ -122,9 +148,22 @@ func (r *reporter) Done(rep *build.Report, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.json {
+		var errs []progress.Event
 		if err != nil {
-			r.enc.Encode(errorEvent(err))
+			errs = problemEvents(progress.Error, err)
+			for _, e := range errs {
+				r.enc.Encode(e)
+			}
 		}
+		// Exactly one summary, last: the build's, or one saying it
+		// failed before it started.
+		sum := r.summary
+		if sum == nil {
+			sum = &progress.Event{Schema: progress.SchemaVersion, Type: progress.Summary, Time: time.Now().UTC()}
+		}
+		sum.OK = progress.Bool(err == nil)
+		sum.Errors = len(errs)
+		r.enc.Encode(sum)
 		return
 	}
 	r.clear()
@@ -138,15 +177,4 @@ func (r *reporter) Done(rep *build.Report, err error) {
 	} else {
 		fmt.Fprintf(r.env.Err, "%s %s\n", time.Now().Format("15:04:05"), msg)
 	}
-}
-
-// errorEvent describes err as an NDJSON error event.
-func errorEvent(err error) progress.Event {
-	e := progress.Event{Schema: progress.SchemaVersion, Type: progress.Error, Time: time.Now().UTC(),
-		Message: err.Error(), Code: fault.KindOf(err).ExitCode()}
-	var fe *fault.Error
-	if errors.As(err, &fe) {
-		e.File, e.Line, e.Col, e.Message = fe.File, fe.Line, fe.Col, fe.Msg
-	}
-	return e
 }

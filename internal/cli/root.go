@@ -140,12 +140,23 @@ thumbnail.`,
 	})
 	root.AddCommand(
 		newBuildCmd(env),
+		newIngestCmd(env),
 		newValidateCmd(env),
 		newCacheCmd(env),
+		newSchemaCmd(env),
+		newDoctorCmd(env),
+		newConfigCmd(env),
+		newInitCmd(env),
+		newCompletionCmd(env),
+		newReviewCmd(env),
+		newSceneCmd(env),
+		newStatsCmd(env),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)
 	}
+	catchUnknownCommands(root)
+	addCompletions(root)
 	return root
 }
 

@@ -20,15 +20,17 @@ import (
 // Known keys at each level of course.yaml, in schema (and Marshal) order.
 var (
 	topKeys      = []string{"version", "course", "lessons"}
-	courseKeys   = []string{"title", "language", "author", "template", "voice", "output", "branding", "lexicon"}
+	courseKeys   = []string{"title", "language", "author", "template", "voice", "output", "branding", "lexicon", "avatar", "transition", "subtitles", "music", "intro", "outro"}
 	voiceKeys    = []string{"provider", "name", "rate", "pitch", "language", "model"}
-	outputKeys   = []string{"dir", "width", "height", "fps"}
-	brandingKeys = []string{"logo"}
-	lessonKeys   = []string{"id", "title", "template", "voice", "scenes"}
+	outputKeys   = []string{"dir", "width", "height", "fps", "presets"}
+	brandingKeys = []string{"logo", "logo_position", "logo_margin", "logo_size", "logo_opacity", "presenter", "presenter_role", "colors", "fonts"}
+	avatarKeys   = []string{"provider", "image", "position", "size", "shape"}
+	lessonKeys   = []string{"id", "title", "template", "voice", "transition", "subtitles", "music", "intro", "outro", "scenes"}
 	sceneKeys    = []string{
 		"id", "layout", "title", "subtitle", "bullets", "body", "image", "code", "language",
 		"quote", "author", "template", "narration", "narration_audio", "pause_before",
-		"pause_after", "min_duration", "voice", "notes", "status", "comments",
+		"pause_after", "min_duration", "transition", "reveal", "lower_third", "voice", "avatar",
+		"notes", "status", "comments",
 	}
 	commentKeys = []string{"author", "text", "time"}
 	bulletKeys  = []string{"text", "bullets"}
@@ -301,14 +303,29 @@ func (d *decoder) course(n *yaml.Node, path string, c *Course) {
 					c.Output.Height = d.integer(v, key)
 				case "fps":
 					c.Output.FPS = d.integer(v, key)
+				case "presets":
+					c.Output.Presets = d.presets(v, join(p, key))
 				}
 			})
 		case "branding":
-			d.fields(v, p, "branding", brandingKeys, func(key string, v *yaml.Node, _ string) {
-				c.Branding.Logo = d.text(v, key)
-			})
+			d.branding(v, p, &c.Branding)
 		case "lexicon":
 			d.lexicon(v, p, c)
+		case "avatar":
+			c.Avatar = d.avatar(v, p)
+		case "transition":
+			c.Transition = d.transition(v, p)
+		case "subtitles":
+			c.Subtitles = d.text(v, key)
+		case "music":
+			c.Music = d.music(v, p)
+		case "intro", "outro":
+			card := d.card(v, p, key)
+			if key == "intro" {
+				c.Intro = card
+			} else {
+				c.Outro = card
+			}
 		}
 	})
 }
@@ -363,6 +380,29 @@ func (d *decoder) voice(n *yaml.Node, path string) Voice {
 	return vc
 }
 
+// avatar decodes an avatar mapping; an empty or null one gives nil.
+func (d *decoder) avatar(n *yaml.Node, path string) *Avatar {
+	var a Avatar
+	d.fields(n, path, "avatar", avatarKeys, func(key string, v *yaml.Node, _ string) {
+		switch key {
+		case "provider":
+			a.Provider = d.text(v, key)
+		case "image":
+			a.Image = d.text(v, key)
+		case "position":
+			a.Position = d.text(v, key)
+		case "size":
+			a.Size = d.number(v, "avatar size")
+		case "shape":
+			a.Shape = d.text(v, key)
+		}
+	})
+	if a == (Avatar{}) {
+		return nil
+	}
+	return &a
+}
+
 func (d *decoder) lessons(n *yaml.Node, path string, c *Course) {
 	if isNull(n) {
 		return
@@ -394,6 +434,16 @@ func (d *decoder) lessons(n *yaml.Node, path string, c *Course) {
 				}
 			case "scenes":
 				l.Scenes = d.scenes(v, p)
+			case "transition":
+				l.Transition = d.transition(v, p)
+			case "subtitles":
+				l.Subtitles = d.text(v, key)
+			case "music":
+				l.Music = d.music(v, p)
+			case "intro":
+				l.Intro = d.card(v, p, key)
+			case "outro":
+				l.Outro = d.card(v, p, key)
 			}
 		})
 		c.Lessons = append(c.Lessons, l)
@@ -462,10 +512,18 @@ func (d *decoder) sceneField(s *Scene, key string, v *yaml.Node, p string) {
 		s.PauseAfter = d.duration(v, key)
 	case "min_duration":
 		s.MinDuration = d.duration(v, key)
+	case "transition":
+		s.Transition = d.transition(v, p)
+	case "reveal":
+		s.Reveal = d.text(v, key)
+	case "lower_third":
+		s.LowerThird = d.text(v, key)
 	case "voice":
 		if vc := d.voice(v, p); vc != (Voice{}) {
 			s.Voice = &vc
 		}
+	case "avatar":
+		s.Avatar = d.avatar(v, p)
 	case "notes":
 		s.Notes = d.text(v, key)
 	case "status":

@@ -41,7 +41,7 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{"unknown_key.yaml", []string{
-			`3:3: unknown key "colour" in course (valid keys: title, language, author, template, voice, output, branding, lexicon)`,
+			`3:3: unknown key "colour" in course (valid keys: title, language, author, template, voice, output, branding, lexicon, avatar, transition, subtitles, music, intro, outro)`,
 			`9:9: unknown key "naration" (did you mean "narration"?)`,
 			`10:9: unknown key "pause_afer" (did you mean "pause_after"?)`,
 		}},

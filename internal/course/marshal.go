@@ -34,10 +34,15 @@ func Marshal(c *Course) ([]byte, error) {
 	addInt(out, "width", c.Output.Width)
 	addInt(out, "height", c.Output.Height)
 	addInt(out, "fps", c.Output.FPS)
+	if len(c.Output.Presets) > 0 {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, p := range c.Output.Presets {
+			seq.Content = append(seq.Content, strNode(p))
+		}
+		out.Content = append(out.Content, strNode("presets"), seq)
+	}
 	addMap(cn, "output", out)
-	br := mapNode()
-	addStr(br, "logo", c.Branding.Logo)
-	addMap(cn, "branding", br)
+	addMap(cn, "branding", brandingNode(c.Branding))
 	if len(c.Lexicon) > 0 {
 		lex := mapNode()
 		words := make([]string, 0, len(c.Lexicon))
@@ -50,6 +55,10 @@ func Marshal(c *Course) ([]byte, error) {
 		}
 		addMap(cn, "lexicon", lex)
 	}
+	if c.Avatar != nil {
+		addMap(cn, "avatar", avatarNode(*c.Avatar))
+	}
+	productionNodes(cn, c)
 	addMap(root, "course", cn)
 
 	lessons := &yaml.Node{Kind: yaml.SequenceNode}
@@ -61,6 +70,7 @@ func Marshal(c *Course) ([]byte, error) {
 		if l.Voice != nil {
 			addMap(ln, "voice", voiceNode(*l.Voice))
 		}
+		lessonProductionNodes(ln, l)
 		scenes := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, s := range l.Scenes {
 			scenes.Content = append(scenes.Content, sceneNode(s))
@@ -105,8 +115,16 @@ func sceneNode(s *Scene) *yaml.Node {
 	addFloat(sn, "pause_before", s.PauseBefore)
 	addFloat(sn, "pause_after", s.PauseAfter)
 	addFloat(sn, "min_duration", s.MinDuration)
+	if s.Transition != nil {
+		addNode(sn, "transition", transitionNode(s.Transition))
+	}
+	addStr(sn, "reveal", s.Reveal)
+	addStr(sn, "lower_third", s.LowerThird)
 	if s.Voice != nil {
 		addMap(sn, "voice", voiceNode(*s.Voice))
+	}
+	if s.Avatar != nil {
+		addMap(sn, "avatar", avatarNode(*s.Avatar))
 	}
 	addStr(sn, "notes", s.Notes)
 	addStr(sn, "status", s.Status)
@@ -151,6 +169,16 @@ func voiceNode(v Voice) *yaml.Node {
 	addFloat(n, "pitch", v.Pitch)
 	addStr(n, "language", v.Language)
 	addStr(n, "model", v.Model)
+	return n
+}
+
+func avatarNode(a Avatar) *yaml.Node {
+	n := mapNode()
+	addStr(n, "provider", a.Provider)
+	addStr(n, "image", a.Image)
+	addStr(n, "position", a.Position)
+	addFloat(n, "size", a.Size)
+	addStr(n, "shape", a.Shape)
 	return n
 }
 

@@ -83,7 +83,11 @@ func (v *validator) course() {
 	v.template("course.template", c.Template)
 	v.voice("course.voice", c.Voice)
 	v.output()
+	v.production()
 	v.file("course.branding.logo", "logo", c.Branding.Logo)
+	if c.Avatar != nil {
+		v.avatar("course.avatar", *c.Avatar)
+	}
 
 	if len(c.Lessons) == 0 {
 		key := "lessons"
@@ -103,6 +107,7 @@ func (v *validator) course() {
 		lk := "lessons." + strconv.Itoa(i)
 		v.id(lk, "lesson", l.ID, l.Title, lessonIDs)
 		v.template(lk+".template", l.Template)
+		v.lessonProduction(lk, l)
 		if l.Voice != nil {
 			v.voice(lk+".voice", *l.Voice)
 		}
@@ -169,9 +174,17 @@ func (v *validator) scene(key string, s *Scene, j int, ids map[string]string) {
 
 	v.file(key+".image", "image", s.Image)
 	v.file(key+".narration_audio", "narration audio", s.NarrationAudio)
+	v.sceneProduction(key, s, label)
 	v.template(key+".template", s.Template)
 	if s.Voice != nil {
 		v.voice(key+".voice", *s.Voice)
+	}
+	if s.Avatar != nil {
+		v.avatar(key+".avatar", *s.Avatar)
+	}
+	if a := s.AvatarFor(v.c); a != nil && a.Provider == "d-id" && a.Image == "" {
+		v.at(key, "scene %s has a d-id avatar without an image", label).
+			WithHint("set avatar.image to a portrait file or an https URL, on the course or the scene")
 	}
 	for _, p := range []struct {
 		key string
@@ -268,6 +281,36 @@ func (v *validator) voice(key string, vc Voice) {
 		v.at(key+".rate", "voice rate must be positive (1.0 is normal speed), got %g", vc.Rate)
 	}
 	v.language(key+".language", "voice language", vc.Language)
+}
+
+// avatar checks one avatar mapping (course or scene level).
+func (v *validator) avatar(key string, a Avatar) {
+	enum := func(field, val string, list []string) {
+		if val == "" || contains(list, val) {
+			return
+		}
+		e := v.at(key+"."+field, "unknown avatar %s %q", field, val)
+		if sug := Suggest(val, list); sug != "" {
+			e.Msg += fmt.Sprintf(" (did you mean %q?)", sug)
+		} else {
+			e.WithHint("avatar %ss: %s", field, strings.Join(list, ", "))
+		}
+	}
+	enum("provider", a.Provider, AvatarProviders)
+	enum("position", a.Position, AvatarPositions)
+	enum("shape", a.Shape, AvatarShapes)
+	if a.Size < 0 || a.Size > 1 {
+		v.at(key+".size", "avatar size must be a fraction of the frame height between 0 and 1, got %g", a.Size).
+			WithHint("for example size: %g", DefaultAvatarSize)
+	}
+	if a.Image != "" && !isURL(a.Image) {
+		v.file(key+".image", "avatar image", a.Image)
+	}
+}
+
+// isURL reports whether p is an http(s) URL rather than a file path.
+func isURL(p string) bool {
+	return strings.HasPrefix(p, "https://") || strings.HasPrefix(p, "http://")
 }
 
 func (v *validator) language(key, what, tag string) {

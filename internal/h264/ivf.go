@@ -17,11 +17,17 @@ type IVFWriter struct {
 
 // NewIVFWriter writes the IVF file header. frames may be 0 when unknown.
 func NewIVFWriter(w io.Writer, width, height, fps, frames int) (*IVFWriter, error) {
+	return NewIVFWriterCodec(w, "H264", width, height, fps, frames)
+}
+
+// NewIVFWriterCodec writes the header of an IVF file holding another codec,
+// named by its four-character code ("VP90" for VP9).
+func NewIVFWriterCodec(w io.Writer, fourcc string, width, height, fps, frames int) (*IVFWriter, error) {
 	var h [32]byte
 	copy(h[0:4], "DKIF")
 	binary.LittleEndian.PutUint16(h[4:], 0)  // version
 	binary.LittleEndian.PutUint16(h[6:], 32) // header size
-	copy(h[8:12], "H264")
+	copy(h[8:12], fourcc)
 	binary.LittleEndian.PutUint16(h[12:], uint16(width))
 	binary.LittleEndian.PutUint16(h[14:], uint16(height))
 	binary.LittleEndian.PutUint32(h[16:], uint32(fps)) // time base denominator

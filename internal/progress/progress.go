@@ -21,6 +21,8 @@ const (
 	Warning      = "warning"
 	Error        = "error"
 	Summary      = "summary"
+	// DoctorCheck is one `tecno doctor` check.
+	DoctorCheck = "check"
 )
 
 // Event is one thing that happened. Fields are omitted when empty.
@@ -49,6 +51,16 @@ type Event struct {
 	Misses   int     `json:"cache_misses,omitempty"`
 	Realtime float64 `json:"realtime_factor,omitempty"`
 	OK       *bool   `json:"ok,omitempty"`
+	// Hints say what to do about an error or warning.
+	Hints []string `json:"hints,omitempty"`
+	// Errors and Warnings count problems (summary of validate and doctor).
+	Errors   int `json:"errors,omitempty"`
+	Warnings int `json:"warnings,omitempty"`
+	// Check, Status ("ok", "warn" or "fail") and Fix describe one
+	// `tecno doctor` check (check events).
+	Check  string `json:"check,omitempty"`
+	Status string `json:"status,omitempty"`
+	Fix    string `json:"fix,omitempty"`
 }
 
 // Reporter receives events. Implementations must be safe for concurrent

@@ -62,6 +62,14 @@ type Spec struct {
 	// DecodeError reads a provider's error body. Nil keeps only a short
 	// excerpt of the body.
 	DecodeError func(status int, body []byte) APIError
+	// Explain, when set, replaces the default explanation of a failed
+	// status (which speaks of voices) where it returns a non-empty what or
+	// non-nil hints. e is what DecodeError read. Credential failures keep
+	// theirs.
+	Explain func(status int, e APIError) (what string, hints []string)
+	// Prefix replaces TECNO_<NAME>_ in hints, for a service whose variables
+	// are spelled differently from its name (TECNO_DID_ for "d-id").
+	Prefix string
 }
 
 // Client sends a provider's requests. It is safe for concurrent use; make
@@ -102,8 +110,15 @@ func NewClient(spec Spec, o Options, secrets ...string) *Client {
 		red:    NewRedactor(secrets...),
 		http:   &http.Client{Transport: tr},
 		sem:    make(chan struct{}, o.MaxInflight),
-		prefix: EnvPrefix(spec.Name),
+		prefix: prefixOf(spec),
 	}
+}
+
+func prefixOf(spec Spec) string {
+	if spec.Prefix != "" {
+		return spec.Prefix
+	}
+	return EnvPrefix(spec.Name)
 }
 
 // Redactor returns the client's redactor, for providers that build their
@@ -376,6 +391,15 @@ func (c *Client) statusOutcome(code int, h http.Header, body []byte) outcome {
 		hints = []string{"try again later; finished scenes are cached"}
 	default:
 		what = "unexpected answer"
+	}
+	if c.spec.Explain != nil && code != http.StatusUnauthorized && !ae.Auth {
+		w, h := c.spec.Explain(code, ae)
+		if w != "" {
+			what = w
+		}
+		if h != nil {
+			hints = h
+		}
 	}
 	msg := fmt.Sprintf("%s: %s: %s", c.spec.Name, status, what)
 	if detail != "" {

@@ -1,0 +1,409 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/tecno-video/tecno/internal/cache"
+	"github.com/tecno-video/tecno/internal/course"
+	"github.com/tecno-video/tecno/internal/fault"
+	"github.com/tecno-video/tecno/internal/ffmpeg"
+	"github.com/tecno-video/tecno/internal/h264"
+	"github.com/tecno-video/tecno/internal/render"
+	"github.com/tecno-video/tecno/internal/vp9"
+)
+
+// sceneVisual is one size variant of a scene's pictures.
+type sceneVisual struct {
+	frame  *cache.Entry // frame.png: the full slide
+	states *cache.Entry // state-NNN.png: bullet reveal and burned-caption states
+	enc    [2]encodedPics
+}
+
+// encodedPics are a size variant's pictures encoded with one codec.
+type encodedPics struct {
+	still  *cache.Entry // still.h264 / still.ivf; a video card's clip.h264 / clip.ivf
+	states *cache.Entry // state-NNN.h264 / state-NNN.ivf
+	trans  *cache.Entry // the entry transition: clip.h264 / clip.ivf
+}
+
+// encExt is the file extension of each codec's encoded pictures.
+var encExt = [2]string{".h264", ".ivf"}
+
+func stateFile(i int, ext string) string { return fmt.Sprintf("state-%03d%s", i, ext) }
+
+// hasStates reports whether a scene shows more than one picture.
+func (b *builder) hasStates(j *sceneJob) bool {
+	return (j.scene.Reveal == course.RevealBullets && len(j.scene.Bullets) > 0) || b.burn(j.lesson)
+}
+
+func (b *builder) burn(l *course.Lesson) bool { return l.SubtitlesFor(b.c) == course.SubtitlesBurn }
+
+// plan returns the scene's pictures over time, computed once its audio is
+// known.
+func (j *sceneJob) planStates(b *builder) {
+	j.planOnce.Do(func() {
+		if j.clip != "" {
+			j.plan.runs = []run{{Pic: -1}}
+			return
+		}
+		if !b.hasStates(j) {
+			j.plan.runs = []run{{Pic: -1}}
+			return
+		}
+		j.plan.states, j.plan.runs = pictureStates(j.scene, b.burn(j.lesson), j.timing, b.video.FPS)
+	})
+}
+
+// overlay returns the render overlay every picture of the scene has: logo
+// and lower third.
+func (b *builder) overlay(j *sceneJob) render.Overlay {
+	var o render.Overlay
+	br := b.c.Branding
+	if br.Logo != "" {
+		o.Logo = &render.Logo{Path: b.c.Resolve(br.Logo), Position: br.LogoPosition, Margin: br.LogoMargin, Size: br.LogoSize, Opacity: br.LogoOpacity}
+	}
+	o.LowerThird = j.scene.LowerThirdText(b.c)
+	return o
+}
+
+func (b *builder) logoHash(j *sceneJob) (string, error) {
+	if b.c.Branding.Logo == "" {
+		return "", nil
+	}
+	p := b.c.Resolve(b.c.Branding.Logo)
+	f, err := cache.HashFile(p)
+	if err != nil {
+		e := fault.New(fault.Input, "cannot read logo %s: %v", b.c.Branding.Logo, unwrapPath(err))
+		e.File = b.c.Path
+		pos := b.c.PosOf("course.branding.logo")
+		e.Line, e.Col = pos.Line, pos.Col
+		return "", e
+	}
+	return f.SHA256, nil
+}
+
+// frameKeyFor hashes everything that can change a scene's full frame at
+// size variant vi, and returns the render input it describes.
+func (b *builder) frameKeyFor(j *sceneJob, tmpl *render.Template, vi int) (string, render.Input, error) {
+	s := j.scene
+	imgHash := ""
+	if s.Image != "" {
+		f, err := cache.HashFile(b.c.Resolve(s.Image))
+		if err != nil {
+			return "", render.Input{}, b.sceneError(j, "image", "cannot read image %s: %v", s.Image, err)
+		}
+		imgHash = f.SHA256
+	}
+	logo, err := b.logoHash(j)
+	if err != nil {
+		return "", render.Input{}, err
+	}
+	visual := *s
+	visual.Narration, visual.NarrationAudio, visual.Notes, visual.Comments, visual.Status = "", "", "", nil, ""
+	visual.PauseBefore, visual.PauseAfter, visual.MinDuration, visual.Voice, visual.ID = 0, 0, 0, nil, ""
+	visual.Transition, visual.Reveal, visual.LowerThird = nil, "", ""
+	v := b.sizes[vi].video
+	in := render.Input{
+		Scene: s, CourseTitle: b.c.Title, LessonTitle: j.lesson.Title,
+		Width: v.Width, Height: v.Height, BaseDir: b.c.Dir, Language: b.c.Language,
+		Overlay: b.overlay(j),
+	}
+	parts := []string{"frame", frameVersion, strconv.Itoa(render.Version), tmpl.Fingerprint(), jsonString(visual), imgHash,
+		b.c.Title, j.lesson.Title, strconv.Itoa(in.Width), strconv.Itoa(in.Height), b.c.Language}
+	if in.Overlay.Logo != nil || len(in.Overlay.LowerThird) > 0 {
+		// Only with branding, so plain frames keep their keys.
+		parts = append(parts, "overlay", jsonString(in.Overlay), logo)
+	}
+	return cache.Key(parts...), in, nil
+}
+
+// encodeKey hashes what changes an encoded picture set: the PNG files,
+// the codec and the video settings.
+func (b *builder) encodeKey(src *cache.Entry, files []string, codec int, v ffmpeg.Video) string {
+	parts := []string{"still", stillVersion}
+	for _, f := range files {
+		parts = append(parts, src.Files[f].SHA256)
+	}
+	parts = append(parts, b.ffver, jsonString(v))
+	if codec == vp9Codec {
+		parts = append(parts, "vp9")
+	}
+	return cache.Key(parts...)
+}
+
+// encodePicture encodes one PNG as a still picture of the codec.
+func (b *builder) encodePicture(ctx context.Context, png string, codec int, v ffmpeg.Video) ([]byte, error) {
+	if codec == vp9Codec {
+		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.VP9StillArgs(png, v), nil)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := vp9.ParseStill(out); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillArgs(png, v), nil)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := h264.ParseStill(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// runVisual renders a scene at size variant vi and encodes its pictures:
+// the full frame, then (once the narration's timing is known) its reveal
+// and caption states.
+func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
+	if j.clip != "" {
+		return b.runClipVideo(ctx, j, vi)
+	}
+	s := j.scene
+	v := b.sizes[vi].video
+	vis := j.vis[vi]
+	tmpl, err := b.tmpls.get(s.TemplateFor(j.lesson, b.c))
+	if err != nil {
+		return b.sceneError(j, "template", "%v", err)
+	}
+	key, in, err := b.frameKeyFor(j, tmpl, vi)
+	if err != nil {
+		return err
+	}
+	var cached bool
+	vis.frame, cached, err = b.stage(ctx, j, b.stageName(StageFrame, vi, h264Codec), key, func(dir string) (any, error) {
+		return b.renderPNG(j, tmpl, in, filepath.Join(dir, "frame.png"), vi == 0)
+	})
+	if err != nil {
+		return err
+	}
+	if vi == 0 {
+		// Warnings of a cached frame are replayed so that every build shows them.
+		var warnings []string
+		if err := vis.frame.DecodeMeta(&warnings); err == nil && cached {
+			for _, w := range warnings {
+				b.warn(j.lesson.ID, s.ID, fmt.Sprintf("scene %q: %s", s.ID, w))
+			}
+		}
+	}
+	for _, c := range b.codecsFor(vi) {
+		c := c
+		vis.enc[c].still, _, err = b.stage(ctx, j, b.stageName(StageStill, vi, c), b.encodeKey(vis.frame, []string{"frame.png"}, c, v),
+			func(dir string) (any, error) {
+				out, err := b.encodePicture(ctx, vis.frame.Path("frame.png"), c, v)
+				if err != nil {
+					return nil, err
+				}
+				return nil, os.WriteFile(filepath.Join(dir, "still"+encExt[c]), out, 0o644)
+			})
+		if err != nil {
+			return err
+		}
+	}
+	if vi == 0 {
+		j.frame, j.still = vis.frame, vis.enc[h264Codec].still
+	}
+	if !b.hasStates(j) {
+		return nil
+	}
+	select {
+	case <-j.narrDone:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if j.audio == nil {
+		return nil // the narration failed; that error is the one reported
+	}
+	j.planStates(b)
+	if len(j.plan.states) == 0 {
+		return nil
+	}
+	skey := cache.Key("states", statesVersion, key, jsonString(j.plan.states))
+	vis.states, _, err = b.stage(ctx, j, b.stageName(StageStates, vi, h264Codec), skey, func(dir string) (any, error) {
+		for i, st := range j.plan.states {
+			sin := in
+			sin.Overlay.Caption = st.Caption
+			if st.Shown >= 0 {
+				sin.Overlay.Reveal, sin.Overlay.Bullets = true, st.Shown
+			}
+			if _, err := b.renderPNG(j, tmpl, sin, filepath.Join(dir, stateFile(i, ".png")), false); err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		return err
+	}
+	pngs := make([]string, len(j.plan.states))
+	for i := range pngs {
+		pngs[i] = stateFile(i, ".png")
+	}
+	for _, c := range b.codecsFor(vi) {
+		c := c
+		vis.enc[c].states, _, err = b.stage(ctx, j, b.stageName(StageStateStills, vi, c), b.encodeKey(vis.states, pngs, c, v),
+			func(dir string) (any, error) {
+				for i, p := range pngs {
+					out, err := b.encodePicture(ctx, vis.states.Path(p), c, v)
+					if err != nil {
+						return nil, err
+					}
+					if err := os.WriteFile(filepath.Join(dir, stateFile(i, encExt[c])), out, 0o644); err != nil {
+						return nil, err
+					}
+				}
+				return nil, nil
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderPNG renders one picture to path; it returns the layout warnings
+// (reported when report is set).
+func (b *builder) renderPNG(j *sceneJob, tmpl *render.Template, in render.Input, path string, report bool) ([]string, error) {
+	img, warnings, err := tmpl.Render(in)
+	if err != nil {
+		return nil, b.sceneError(j, "layout", "%v", err)
+	}
+	if report {
+		for _, w := range warnings {
+			b.warn(j.lesson.ID, j.scene.ID, fmt.Sprintf("scene %q: %s", j.scene.ID, w))
+		}
+	}
+	if err := writeWith(path, func(w io.Writer) error { return render.EncodePNG(w, img) }); err != nil {
+		return nil, err
+	}
+	return warnings, nil
+}
+
+// picturePNG returns the PNG of picture pic (-1: the full frame) of a
+// scene's size variant, with its content hash.
+func (vis *sceneVisual) picturePNG(pic int) (string, string) {
+	if pic < 0 {
+		return vis.frame.Path("frame.png"), vis.frame.Files["frame.png"].SHA256
+	}
+	name := stateFile(pic, ".png")
+	return vis.states.Path(name), vis.states.Files[name].SHA256
+}
+
+// pictureFile returns the encoded picture pic (-1: the full frame) and an
+// id for join keys.
+func (vis *sceneVisual) pictureFile(pic, codec int) (string, string) {
+	e := vis.enc[codec]
+	if pic < 0 {
+		name := "still" + encExt[codec]
+		return e.still.Path(name), e.still.Key + "/" + name
+	}
+	name := stateFile(pic, encExt[codec])
+	return e.states.Path(name), e.states.Key + "/" + name
+}
+
+// planTransitions sets each scene's entry transition once every scene's
+// length is known: none for the first scene, next to a video card, or when
+// the scene is too short to hold it.
+func (b *builder) planTransitions(jobs []*sceneJob) {
+	for i, j := range jobs {
+		j.planStates(b)
+		j.plan.trans, j.plan.transFrames = course.Transition{Type: course.TransitionCut}, 0
+		// A scene with a presenter is one clip: it starts and ends with a cut.
+		if i == 0 || j.clip != "" || jobs[i-1].clip != "" || b.hasAvatar(j) || b.hasAvatar(jobs[i-1]) {
+			continue
+		}
+		tr := j.scene.TransitionFor(j.lesson, b.c)
+		if tr.Type == course.TransitionCut {
+			continue
+		}
+		n := int(math.Round(tr.Duration * float64(b.video.FPS)))
+		n = min(n, j.timing.Frames-1)
+		if n < 1 {
+			continue
+		}
+		j.plan.trans, j.plan.transFrames = tr, n
+	}
+}
+
+// pictureAt returns the picture a scene shows at frame f.
+func (p *scenePlan) pictureAt(f int) int {
+	pic := -1
+	for _, r := range p.runs {
+		if r.Start <= f {
+			pic = r.Pic
+		}
+	}
+	return pic
+}
+
+// runTransition encodes scene j's entry transition for size variant vi
+// and codec c: from the last picture of the scene before to the picture j
+// shows when the transition ends.
+func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c int) error {
+	n := j.plan.transFrames
+	if n == 0 {
+		return nil
+	}
+	v := b.sizes[vi].video
+	pv, jv := prev.vis[vi], j.vis[vi]
+	fromPic := prev.plan.runs[len(prev.plan.runs)-1].Pic
+	toPic := j.plan.pictureAt(n)
+	from, fromHash := pv.picturePNG(fromPic)
+	to, toHash := jv.picturePNG(toPic)
+	ref, _ := jv.pictureFile(toPic, c)
+	key := cache.Key("transition", transitionVersion, b.ffver, jsonString(v), codecs[c], j.plan.trans.Type, strconv.Itoa(n), fromHash, toHash)
+	var err error
+	jv.enc[c].trans, _, err = b.stage(ctx, j, b.stageName(StageTransition, vi, c), key, func(dir string) (any, error) {
+		t := ffmpeg.Transition{From: from, To: to, Kind: j.plan.trans.Type, Frames: n, Codec: codecs[c]}
+		if c == vp9Codec {
+			out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.TransitionArgs(t, v), nil)
+			if err != nil {
+				return nil, err
+			}
+			clip, err := vp9.ParseClip(out)
+			if err != nil {
+				return nil, err
+			}
+			if clip.Frames() != n {
+				return nil, fmt.Errorf("transition: %d frames encoded, %d wanted", clip.Frames(), n)
+			}
+			return nil, os.WriteFile(filepath.Join(dir, "clip.ivf"), out, 0o644)
+		}
+		refData, err := os.ReadFile(ref)
+		if err != nil {
+			return nil, err
+		}
+		refStill, err := h264.ParseStill(refData)
+		if err != nil {
+			return nil, err
+		}
+		// A fast preset first; the stills' own preset when this x264
+		// writes other parameter sets with it.
+		var out []byte
+		for _, try := range []struct{ preset, params string }{{ffmpeg.FastClipPreset, ffmpeg.FastClipParams}, {v.Preset, ""}} {
+			t.Preset, t.ExtraParams = try.preset, try.params
+			if out, err = b.opts.FFmpeg.Output(ctx, ffmpeg.TransitionArgs(t, v), nil); err != nil {
+				return nil, err
+			}
+			clip, err := h264.ParseClip(out)
+			if err != nil {
+				return nil, err
+			}
+			if clip.Frames() != n {
+				return nil, fmt.Errorf("transition: %d frames encoded, %d wanted", clip.Frames(), n)
+			}
+			if clip.Compatible(refStill) {
+				return nil, os.WriteFile(filepath.Join(dir, "clip.h264"), out, 0o644)
+			}
+		}
+		return nil, fmt.Errorf("transition: x264 gives the transition frames other parameter sets than the stills")
+	})
+	return err
+}
