@@ -6,18 +6,23 @@ COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
 LDFLAGS := -s -w -X github.com/tecno-video/tecno/internal/cli.Version=$(VERSION) -X github.com/tecno-video/tecno/internal/cli.Commit=$(COMMIT)
 BIN     := bin/tecno
 
-.PHONY: all build test lint bench fuzz demo install-deps clean man
+.PHONY: all build test lint bench fuzz demo frames install-deps install-test-deps clean man
 
 all: build
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/tecno
 
+# What building lessons needs (ffmpeg, espeak-ng).
 install-deps:
 	@bash scripts/install-deps.sh
 
+# What the test suite needs besides (flite, poppler, CJK fonts, Chromium).
+install-test-deps:
+	@bash scripts/install-deps.sh --test
+
 # The README's test command. Real ffmpeg and espeak-ng, race detector on.
-test: install-deps
+test: install-test-deps
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l cmd internal templates)" || { gofmt -l cmd internal templates; echo "gofmt needed"; exit 1; }
 	$(GO) test -race -timeout 30m $(PKGS)
@@ -28,7 +33,7 @@ lint:
 
 # Benchmarks (speed and memory claims live here, never in unit tests).
 bench: build install-deps
-	$(GO) run ./cmd/tecnobench -tecno $(BIN) $(BENCHFLAGS)
+	$(GO) run ./cmd/tecnobench -tecno $(BIN) -variant polish $(BENCHFLAGS)
 
 FUZZTIME ?= 60s
 fuzz:
@@ -37,6 +42,10 @@ fuzz:
 		echo "== $$pkg $$fn ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
 	done
+
+# One sample slide per template, drawn by tecno's renderer, for the README.
+frames:
+	$(GO) run ./cmd/tecnoframes -o docs/frames
 
 # Build the example course into out/ (fully offline).
 demo: build install-deps

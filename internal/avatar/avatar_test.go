@@ -459,3 +459,36 @@ lessons:
 		t.Errorf("lesson b: %+v", only)
 	}
 }
+
+// BenchmarkComposite encodes a 5-second scene with a presenter at 720p,
+// with x264's fast clip preset (as the build tries first) and with the
+// stills' own. Reports frames encoded per second.
+func BenchmarkComposite(b *testing.B) {
+	ff := testtool.Require(b, "ffmpeg")
+	dir := b.TempDir()
+	v := ffmpeg.Video{Width: 1280, Height: 720, FPS: 30, CRF: 18, Preset: "slow"}
+	frame := filepath.Join(dir, "frame.png")
+	f, _ := os.Create(frame)
+	png.Encode(f, solid(1280, 720, color.RGBA{0xf0, 0xf0, 0xf0, 0xff}))
+	f.Close()
+	clip := filepath.Join(dir, "talk.mp4")
+	os.WriteFile(clip, didtest.Clip(b, ff, "0xff00ff"), 0o644)
+	place, _ := Place(1280, 720, course.Avatar{Size: 0.3})
+	mask := filepath.Join(dir, "mask.png")
+	f, _ = os.Create(mask)
+	png.Encode(f, Mask(place.Size, "circle"))
+	f.Close()
+	r := &ffmpeg.Runner{FFmpeg: ff, FFprobe: "ffprobe"}
+	for _, tt := range []struct{ name, preset, params string }{{"fast", ffmpeg.FastClipPreset, ffmpeg.FastClipParams}, {"stills", "", ""}} {
+		b.Run(tt.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c := Composite{Background: []Picture{{PNG: frame}}, Clip: clip, Mask: mask, Place: place, Offset: 0.3,
+					Frames: 150, Video: v, Preset: tt.preset, ExtraParams: tt.params, Out: filepath.Join(dir, "out.h264")}
+				if err := r.Run(context.Background(), ffmpeg.Cmd{Args: CompositeArgs(c)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(150*b.N)/b.Elapsed().Seconds(), "frames/s")
+		})
+	}
+}

@@ -83,6 +83,12 @@ func EncoderArgs(codec string, v ffmpeg.Video, preset, extraParams string) []str
 	return out
 }
 
+// toYUV is the colour conversion of every encoded picture, as in the
+// still builders: BT.709, limited range, 4:2:0.
+func toYUV(v ffmpeg.Video) string {
+	return fmt.Sprintf("scale=%d:%d:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p", v.Width, v.Height)
+}
+
 // CompositeArgs builds the ffmpeg arguments of a composite: the background
 // pictures cut to their frame counts and joined, the clip scaled and
 // cropped to a square, masked, delayed to the narration and laid over
@@ -94,13 +100,15 @@ func CompositeArgs(c Composite) []string {
 	args := []string{"-hide_banner", "-nostdin", "-v", "error"}
 	var graph strings.Builder
 	var bgs string
+	// Each picture is decoded and converted once, then repeated by the
+	// loop filter (the image demuxer's -loop would decode it every frame).
 	for i, p := range c.Background {
-		args = append(args, "-loop", "1", "-framerate", fps, "-i", p.PNG)
-		fmt.Fprintf(&graph, "[%d:v]", i)
+		args = append(args, "-framerate", fps, "-i", p.PNG)
+		n := -1
 		if p.Frames > 0 && i < len(c.Background)-1 {
-			fmt.Fprintf(&graph, "trim=end_frame=%d,setpts=PTS-STARTPTS,", p.Frames)
+			n = p.Frames - 1
 		}
-		fmt.Fprintf(&graph, "scale=%d:%d:flags=lanczos,format=rgba[b%d];", c.Video.Width, c.Video.Height, i)
+		fmt.Fprintf(&graph, "[%d:v]%s,loop=loop=%d:size=1:start=0,setpts=N/(%s*TB)[b%d];", i, toYUV(c.Video), n, fps, i)
 		bgs += fmt.Sprintf("[b%d]", i)
 	}
 	if len(c.Background) > 1 {
@@ -117,12 +125,12 @@ func CompositeArgs(c Composite) []string {
 	graph.WriteString("[head];")
 	over := "[head]"
 	if c.Mask != "" {
-		args = append(args, "-loop", "1", "-framerate", fps, "-i", c.Mask)
-		fmt.Fprintf(&graph, "[%d:v]format=gray,scale=%d:%d[mask];[head][mask]alphamerge[pip];", clip+1, s, s)
+		args = append(args, "-framerate", fps, "-i", c.Mask)
+		fmt.Fprintf(&graph, "[%d:v]format=gray,scale=%d:%d,loop=loop=-1:size=1:start=0,setpts=N/(%s*TB)[mask];[head][mask]alphamerge[pip];", clip+1, s, s, fps)
 		over = "[pip]"
 	}
-	fmt.Fprintf(&graph, "[bg]%soverlay=x=%d:y=%d:eof_action=repeat:format=rgb,", over, c.Place.X, c.Place.Y)
-	fmt.Fprintf(&graph, "scale=%d:%d:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[v]", c.Video.Width, c.Video.Height)
+	fmt.Fprintf(&graph, "%sscale=out_color_matrix=bt709:out_range=tv,format=yuva420p[fg];", over)
+	fmt.Fprintf(&graph, "[bg][fg]overlay=x=%d:y=%d:eof_action=repeat:format=yuv420,format=yuv420p[v]", c.Place.X, c.Place.Y)
 	args = append(args, "-filter_complex", graph.String(), "-map", "[v]", "-an", "-sn",
 		"-frames:v", strconv.Itoa(c.Frames), "-r", fps)
 	args = append(args, EncoderArgs(c.Codec, c.Video, c.Preset, c.ExtraParams)...)

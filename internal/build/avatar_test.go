@@ -317,3 +317,30 @@ func TestAvatarFailsEarly(t *testing.T) {
 		t.Fatalf("error = %v", err)
 	}
 }
+
+// TestSpeechSeconds measures narration already in the cache and estimates
+// the rest from the words, for tecno script --dry-run.
+func TestSpeechSeconds(t *testing.T) {
+	f := newFixture(t, threeScenes)
+	f.build("", "")
+	f.edit("narration: And a line of code.", "narration: "+strings.Repeat("word ", 25))
+	c, err := course.Load(filepath.Join(f.dir, "course.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, _ := cache.Open(f.cache)
+	speech, err := SpeechSeconds(context.Background(), Options{Course: c, Cache: store, FFmpeg: ffmpeg.New(),
+		Providers: narrate.NewRegistry(espeak.New())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lessons[0]
+	secs, measured := speech(l, l.Scenes[0])
+	if !measured || secs < 1 || secs > 6 {
+		t.Errorf("built scene: %.2f s measured %v", secs, measured)
+	}
+	secs, measured = speech(l, l.Scenes[2])
+	if measured || secs != 10 {
+		t.Errorf("edited scene: %.2f s measured %v, want a 10 s estimate", secs, measured)
+	}
+}

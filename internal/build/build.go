@@ -58,10 +58,10 @@ const (
 	joinVersion    = "3"
 
 	statesVersion     = "1"
-	transitionVersion = "1"
+	transitionVersion = "3"
 	clipVersion       = "2"
 	musicVersion      = "1"
-	mixVersion        = "1"
+	mixVersion        = "3"
 )
 
 // Options configure a build.
@@ -110,11 +110,10 @@ type builder struct {
 	provFP   sync.Map // provider+voice → fingerprint
 
 	// Production (variant.go): sizes[0] is the main size.
-	sizes      []sizeVariant
-	mainPreset string
-	webm       bool
-	audioOnly  bool
-	results    []lessonResult // built lessons, for the course video and index.html
+	sizes     []sizeVariant
+	webm      bool
+	audioOnly bool
+	results   []lessonResult // built lessons, for the course video and index.html
 
 	av avatarState // talking presenters (avatar.go)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,8 @@ var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
 <section id="{{.ID}}">
   <h2>{{.Title}}</h2>
   <video controls preload="metadata" playsinline src="{{.Src}}"{{if .Poster}} poster="{{.Poster}}"{{end}}>
-    {{if .VTT}}<track kind="subtitles" src="{{.VTT}}" srclang="{{$.Lang}}" label="{{$.LangName}}" default>{{end}}
+    {{range .Tracks}}<track kind="subtitles" src="{{.Src}}" srclang="{{.Lang}}" label="{{.Label}}"{{if .Default}} default{{end}}>
+    {{end}}
   </video>
   {{if .Chapters}}<ol class="chapters">
     {{range .Chapters}}<li><button type="button" data-start="{{.Start}}">{{.Title}}</button><span class="t">{{.Clock}}</span></li>
@@ -178,9 +180,15 @@ type indexData struct {
 }
 
 type indexVideo struct {
-	ID, Title, Src, Poster, VTT string
-	Chapters                    []indexChapter
-	Files                       []indexFile
+	ID, Title, Src, Poster string
+	Tracks                 []indexTrack
+	Chapters               []indexChapter
+	Files                  []indexFile
+}
+
+type indexTrack struct {
+	Src, Lang, Label string
+	Default          bool
 }
 
 type indexChapter struct {
@@ -206,10 +214,19 @@ var languageNames = map[string]string{
 
 // writeIndex writes out/index.html for the lessons this build made.
 func (b *builder) writeIndex() error {
-	primary, _, _ := strings.Cut(b.c.Language, "-")
-	d := indexData{Title: firstOf(b.c.Title, "Lessons"), Author: b.c.Author, Lang: b.c.Language, LangName: languageNames[strings.ToLower(primary)]}
-	if d.LangName == "" {
-		d.LangName = b.c.Language
+	langName := func(tag string) string {
+		primary, _, _ := strings.Cut(tag, "-")
+		if n := languageNames[strings.ToLower(primary)]; n != "" {
+			return n
+		}
+		return tag
+	}
+	d := indexData{Title: firstOf(b.c.Title, "Lessons"), Author: b.c.Author, Lang: b.c.Language, LangName: langName(b.c.Language)}
+	track := func(src, lang string, def bool) []indexTrack {
+		if src == "" {
+			return nil
+		}
+		return []indexTrack{{Src: src, Lang: lang, Label: langName(lang), Default: def}}
 	}
 	rel := func(p string) string {
 		if p == "" {
@@ -235,7 +252,7 @@ func (b *builder) writeIndex() error {
 		return fs
 	}
 	if p := b.report.Outputs["course-mp4"]; p != "" && len(b.results) > 1 {
-		v := indexVideo{ID: "whole-course", Title: d.Title, Src: rel(p), VTT: rel(b.report.Outputs["course-vtt"])}
+		v := indexVideo{ID: "whole-course", Title: d.Title, Src: rel(p), Tracks: track(rel(b.report.Outputs["course-vtt"]), b.c.Language, true)}
 		at := 0.0
 		for _, r := range b.results {
 			v.Chapters = append(v.Chapters, indexChapter{Title: firstOf(r.l.Title, r.l.ID), Start: strconv.FormatFloat(at, 'f', 3, 64), Clock: clock(at)})
@@ -252,7 +269,10 @@ func (b *builder) writeIndex() error {
 		}
 		v := indexVideo{ID: "lesson-" + r.l.ID, Title: firstOf(r.l.Title, r.l.ID), Src: rel(outs["mp4"]), Poster: rel(outs["thumbnail"]), Files: files(outs)}
 		if r.soft {
-			v.VTT = rel(outs["vtt"])
+			v.Tracks = track(rel(outs["vtt"]), b.c.Language, true)
+		}
+		for _, lang := range sortedLangs(r.l.Translations) {
+			v.Tracks = append(v.Tracks, track(rel(outs["vtt-"+lang]), lang, len(v.Tracks) == 0)...)
 		}
 		for _, c := range r.tl.chapters {
 			v.Chapters = append(v.Chapters, indexChapter{Title: c.Title, Start: strconv.FormatFloat(c.Start, 'f', 3, 64), Clock: clock(c.Start)})
@@ -272,4 +292,13 @@ func (b *builder) writeIndex() error {
 	}
 	b.report.Outputs["index"] = dst
 	return nil
+}
+
+func sortedLangs(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

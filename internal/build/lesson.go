@@ -81,6 +81,28 @@ func (b *builder) buildLesson(ctx context.Context, l *course.Lesson) (*LessonRep
 			}
 		}()
 	}
+	lr := &LessonReport{ID: l.ID, Title: l.Title}
+	// The music mix needs every scene's length, known once the narration
+	// is done: it runs while the pictures are made.
+	var mix *cache.Entry
+	mixDone := make(chan error, 1)
+	go func() {
+		for _, j := range jobs {
+			select {
+			case <-j.narrDone:
+			case <-ctx.Done():
+				mixDone <- nil // the error that cancelled is reported
+				return
+			}
+			if j.audio == nil {
+				mixDone <- nil // a narration failed; that error is reported
+				return
+			}
+		}
+		var err error
+		mix, err = b.runMusic(ctx, l, jobs, lr)
+		mixDone <- err
+	}()
 	// Per scene, two chains side by side: narration → audio, and per
 	// size frame → stills (then the reveal and caption pictures, once the
 	// narration's timing is known).
@@ -101,16 +123,9 @@ func (b *builder) buildLesson(ctx context.Context, l *course.Lesson) (*LessonRep
 		}
 	}
 	wg.Wait()
-	lr := &LessonReport{ID: l.ID, Title: l.Title}
-	// Transitions and music need every scene's length.
-	var mix *cache.Entry
+	// Transitions need every scene's length and pictures.
 	if firstErr == nil {
 		b.planTransitions(jobs)
-		run(func() error {
-			var err error
-			mix, err = b.runMusic(ctx, l, jobs, lr)
-			return err
-		})
 		for i := 1; i < len(jobs); i++ {
 			for vi := range b.sizes {
 				for _, c := range b.codecsFor(vi) {
@@ -121,6 +136,9 @@ func (b *builder) buildLesson(ctx context.Context, l *course.Lesson) (*LessonRep
 		}
 		b.runAvatars(ctx, jobs, run)
 		wg.Wait()
+	}
+	if err := <-mixDone; err != nil {
+		fail(err)
 	}
 	for _, j := range jobs {
 		lr.Scenes = append(lr.Scenes, SceneReport{ID: j.scene.ID, Stages: j.stages, Frames: j.timing.Frames,

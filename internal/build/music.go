@@ -1,7 +1,9 @@
 package build
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -21,10 +23,16 @@ import (
 
 // Background music is mixed once per lesson, over the whole lesson's audio:
 // the music bed is one continuous stream (a loop seam or a ducking release
-// never restarts at a scene boundary, and AAC frames never split a note),
-// and the result is one AAC encode of the lesson, the same work the floor
-// measures. Per-scene mixing was the alternative: it would save nothing on
-// a narration edit, since every later scene's slice of the music moves, and
+// never restarts at a scene boundary), and the result is one AAC encode of
+// the lesson. The scenes of a lesson with music are not encoded one by
+// one: their audio stage keeps only the layout, and the mix reads the
+// narration itself (normalized and padded exactly as the audio stage
+// would), so the lesson's sound is encoded once, as in a lesson without
+// music, and never twice. The mix starts as soon as every scene's length
+// is known and runs while the pictures are rendered and encoded.
+//
+// Per-scene mixing was the alternative: it would save nothing on a
+// narration edit, since every later scene's slice of the music moves, and
 // each scene's AAC priming frame would punch a 21 ms hole in the music at
 // every scene boundary.
 
@@ -40,7 +48,11 @@ type musicMeta struct {
 
 // lessonStage runs one cached lesson-level stage (music analysis, mix,
 // extra joins) and records it in lr.Stages.
-func (b *builder) lessonStage(ctx context.Context, l *course.Lesson, lr *LessonReport, name, key string, fill func(dir string) (any, error)) (*cache.Entry, error) {
+//
+// The mix passes slot false: one long single-threaded ffmpeg per lesson,
+// it runs beside the worker pool instead of holding one of its slots for
+// most of the build.
+func (b *builder) lessonStage(ctx context.Context, l *course.Lesson, lr *LessonReport, name, key string, slot bool, fill func(dir string) (any, error)) (*cache.Entry, error) {
 	t0 := time.Now()
 	e, err := b.opts.Cache.Get(key)
 	if errors.Is(err, cache.ErrCorrupt) {
@@ -52,9 +64,11 @@ func (b *builder) lessonStage(ctx context.Context, l *course.Lesson, lr *LessonR
 	}
 	cached := e != nil
 	if !cached {
-		release, err := b.acquire(ctx)
-		if err != nil {
-			return nil, err
+		release := func() {}
+		if slot {
+			if release, err = b.acquire(ctx); err != nil {
+				return nil, err
+			}
 		}
 		e, err = b.opts.Cache.Put(key, fill)
 		release()
@@ -95,7 +109,7 @@ func (b *builder) runMusic(ctx context.Context, l *course.Lesson, jobs []*sceneJ
 		return nil, b.musicError(l, "cannot read music %s: %v", ms.File, unwrapPath(err)).WithHint("music files are relative to the course file's folder")
 	}
 	akey := cache.Key("music", musicVersion, f.SHA256, b.ffver)
-	analysis, err := b.lessonStage(ctx, l, lr, StageMusic, akey, func(dir string) (any, error) {
+	analysis, err := b.lessonStage(ctx, l, lr, StageMusic, akey, true, func(dir string) (any, error) {
 		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.LoudnessArgs(path), nil)
 		if err != nil {
 			return nil, b.musicError(l, "cannot read music %s: %v", ms.File, err)
@@ -118,28 +132,148 @@ func (b *builder) runMusic(ctx context.Context, l *course.Lesson, jobs []*sceneJ
 		gain = targetLUFS + ms.Volume - mm.LUFS
 	}
 	samples := 0
-	parts := []string{"mix", mixVersion, akey, jsonString(ms), jsonString(b.audio), b.ffver, strconv.FormatFloat(voiceSpeechRMS, 'f', 1, 64)}
+	parts := []string{"mix", mixVersion, akey, jsonString(ms), jsonString(b.audio), b.ffver, strconv.FormatFloat(voiceSpeechRMS, 'f', 1, 64),
+		strconv.FormatFloat(targetLUFS, 'f', 1, 64), strconv.FormatFloat(peakCeiling, 'f', 1, 64)}
 	for _, j := range jobs {
 		parts = append(parts, j.audio.Key)
 		samples += j.timing.Samples
 	}
 	m := ffmpeg.Mix{Music: path, Loop: ms.Loop, GainDB: gain, Duck: ms.Duck, Attack: ms.Attack, Release: ms.Release,
 		FadeIn: ms.FadeIn, FadeOut: ms.FadeOut, Samples: samples, VoiceRMS: voiceSpeechRMS}
-	return b.lessonStage(ctx, l, lr, StageMix, cache.Key(parts...), func(dir string) (any, error) {
+	return b.lessonStage(ctx, l, lr, StageMix, cache.Key(parts...), false, func(dir string) (any, error) {
 		return nil, b.mixTo(ctx, m, jobs, filepath.Join(dir, "lesson.aac"))
 	})
 }
 
-// mixTo runs the mix with the lesson's narration (the scene segments,
-// concatenated) on ffmpeg's stdin.
+// mixTo runs the mix with the lesson's voice on ffmpeg's stdin as 16-bit
+// PCM. When every scene's narration has one sample rate (the usual case:
+// one voice engine), the voice goes at that rate and the mix resamples it
+// once; otherwise each scene is resampled to the output rate on its own.
+// Scenes are prepared (decoded, normalized) two at a time, ahead of the
+// mix, in order.
 func (b *builder) mixTo(ctx context.Context, m ffmpeg.Mix, jobs []*sceneJob, out string) error {
+	rate := 0
+	for _, j := range jobs {
+		r := b.audio.SampleRate
+		if j.clip == "" {
+			var nm narrationMeta
+			if err := j.narr.DecodeMeta(&nm); err != nil {
+				return err
+			}
+			if nm.Samples == 0 {
+				continue // silence is silence at any rate
+			}
+			r = nm.Rate
+		}
+		if rate == 0 {
+			rate = r
+		} else if rate != r {
+			rate = -1
+		}
+	}
+	if rate <= 0 || rate == b.audio.SampleRate {
+		rate = -1 // per scene, at the output rate
+	}
+	m.InputRate = b.audio.SampleRate
+	if rate > 0 {
+		m.InputRate = rate
+	}
+	// Scene i covers samples [start_i, start_i+n_i) of the input; at the
+	// narration's own rate the boundaries are rounded from the exact
+	// frame times, so no error builds up from scene to scene.
+	fps := b.video.FPS
+	counts := make([]int, len(jobs))
+	frames := 0
+	for i, j := range jobs {
+		if rate > 0 {
+			counts[i] = (frames+j.timing.Frames)*rate/fps - frames*rate/fps
+		} else {
+			counts[i] = j.timing.Samples
+		}
+		frames += j.timing.Frames
+	}
+	type prepared struct {
+		pcm []byte
+		err error
+	}
+	ready := make([]chan prepared, len(jobs))
+	for i := range ready {
+		ready[i] = make(chan prepared, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ahead := make(chan struct{}, 2)
+	go func() {
+		for i, j := range jobs {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			go func() {
+				pcm, err := b.sceneVoice(ctx, j, rate)
+				if err == nil {
+					if want := 2 * counts[i]; len(pcm) >= want {
+						pcm = pcm[:want]
+					} else {
+						pcm = append(pcm, make([]byte, want-len(pcm))...)
+					}
+				}
+				ready[i] <- prepared{pcm, err}
+			}()
+		}
+	}()
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(writeAudio(pw, sceneAudioFiles(jobs)))
+		err := func() error {
+			for i := range jobs {
+				var p prepared
+				select {
+				case p = <-ready[i]:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				<-ahead
+				if p.err != nil {
+					return p.err
+				}
+				if _, err := pw.Write(p.pcm); err != nil {
+					return err
+				}
+			}
+			return nil
+		}()
+		pw.CloseWithError(err)
 	}()
 	err := b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: ffmpeg.MixArgs(m, b.audio, out), Stdin: pr})
 	pr.CloseWithError(io.ErrClosedPipe)
 	return err
+}
+
+// sceneVoice returns a scene's sound as 16-bit PCM: at the narration's own
+// rate when rate > 0, else resampled to the output rate. It is what the
+// scene's audio segment would decode to (the first AACFrame samples,
+// silence by construction, included); the caller trims or pads it to the
+// scene's length.
+func (b *builder) sceneVoice(ctx context.Context, j *sceneJob, rate int) ([]byte, error) {
+	out := b.audio.SampleRate
+	if j.clip != "" {
+		return b.opts.FFmpeg.Output(ctx, ffmpeg.DecodeAudioArgs(j.audio.Path("scene.aac"), out), nil)
+	}
+	narr, err := readNarration(j)
+	if err != nil {
+		return nil, err
+	}
+	al := b.layoutAudio(j.scene, len(narr.Samples), narr.Rate)
+	pcm, _ := scenePCM(narr, al.lead)
+	raw := make([]byte, 2*len(pcm))
+	for i, v := range pcm {
+		binary.LittleEndian.PutUint16(raw[2*i:], uint16(v))
+	}
+	if rate > 0 || narr.Rate == out || len(pcm) == 0 {
+		return raw, nil
+	}
+	return b.opts.FFmpeg.Output(ctx, ffmpeg.ResampleArgs(narr.Rate, out), bytes.NewReader(raw))
 }
 
 // lastLoudness finds the last integrated loudness ffmpeg's ebur128 filter
@@ -161,15 +295,6 @@ func lastLoudness(out string) (float64, bool) {
 		return -120, true
 	}
 	return f, true
-}
-
-// sceneAudioFiles lists the scenes' audio segments in order.
-func sceneAudioFiles(jobs []*sceneJob) []string {
-	files := make([]string, len(jobs))
-	for i, j := range jobs {
-		files[i] = j.audio.Path("scene.aac")
-	}
-	return files
 }
 
 // writeAudio copies files to w, in order.

@@ -15,6 +15,7 @@ import (
 	"github.com/tecno-video/tecno/internal/ffmpeg"
 	"github.com/tecno-video/tecno/internal/h264"
 	"github.com/tecno-video/tecno/internal/render"
+	"github.com/tecno-video/tecno/internal/transition"
 	"github.com/tecno-video/tecno/internal/vp9"
 )
 
@@ -299,7 +300,7 @@ func (vis *sceneVisual) picturePNG(pic int) (string, string) {
 // pictureFile returns the encoded picture pic (-1: the full frame) and an
 // id for join keys.
 func (vis *sceneVisual) pictureFile(pic, codec int) (string, string) {
-	e := vis.enc[codec]
+	e := &vis.enc[codec] // a pointer: another goroutine may set e.trans meanwhile
 	if pic < 0 {
 		name := "still" + encExt[codec]
 		return e.still.Path(name), e.still.Key + "/" + name
@@ -345,7 +346,9 @@ func (p *scenePlan) pictureAt(f int) int {
 
 // runTransition encodes scene j's entry transition for size variant vi
 // and codec c: from the last picture of the scene before to the picture j
-// shows when the transition ends.
+// shows when the transition ends. The frames are drawn in Go (package
+// transition) between the two H.264 stills as decoded, and piped raw to
+// the encoder.
 func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c int) error {
 	n := j.plan.transFrames
 	if n == 0 {
@@ -355,15 +358,40 @@ func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c in
 	pv, jv := prev.vis[vi], j.vis[vi]
 	fromPic := prev.plan.runs[len(prev.plan.runs)-1].Pic
 	toPic := j.plan.pictureAt(n)
-	from, fromHash := pv.picturePNG(fromPic)
-	to, toHash := jv.picturePNG(toPic)
-	ref, _ := jv.pictureFile(toPic, c)
-	key := cache.Key("transition", transitionVersion, b.ffver, jsonString(v), codecs[c], j.plan.trans.Type, strconv.Itoa(n), fromHash, toHash)
+	_, fromHash := pv.picturePNG(fromPic)
+	_, toHash := jv.picturePNG(toPic)
+	from, _ := pv.pictureFile(fromPic, h264Codec)
+	to, _ := jv.pictureFile(toPic, h264Codec)
+	kind := j.plan.trans.Type
+	key := cache.Key("transition", transitionVersion, b.ffver, jsonString(v), codecs[c], kind, strconv.Itoa(n), fromHash, toHash)
 	var err error
 	jv.enc[c].trans, _, err = b.stage(ctx, j, b.stageName(StageTransition, vi, c), key, func(dir string) (any, error) {
-		t := ffmpeg.Transition{From: from, To: to, Kind: j.plan.trans.Type, Frames: n, Codec: codecs[c]}
+		var ends [2]transition.Frame
+		for i, p := range []string{from, to} {
+			pix, err := b.opts.FFmpeg.Output(ctx, ffmpeg.DecodeFrameArgs(p), nil)
+			if err != nil {
+				return nil, err
+			}
+			if len(pix) != transition.Size(v.Width, v.Height) {
+				return nil, fmt.Errorf("transition: %s decodes to %d bytes, not a %dx%d picture", p, len(pix), v.Width, v.Height)
+			}
+			ends[i] = transition.Frame{W: v.Width, H: v.Height, Pix: pix}
+		}
+		encode := func(t ffmpeg.Transition) ([]byte, error) {
+			pr, pw := io.Pipe()
+			go func() {
+				pw.CloseWithError(transition.Frames(ends[0], ends[1], kind, n, func(px []byte) error {
+					_, err := pw.Write(px)
+					return err
+				}))
+			}()
+			out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.TransitionArgs(t, v), pr)
+			pr.CloseWithError(io.ErrClosedPipe)
+			return out, err
+		}
+		t := ffmpeg.Transition{Frames: n, Codec: codecs[c]}
 		if c == vp9Codec {
-			out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.TransitionArgs(t, v), nil)
+			out, err := encode(t)
 			if err != nil {
 				return nil, err
 			}
@@ -376,7 +404,7 @@ func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c in
 			}
 			return nil, os.WriteFile(filepath.Join(dir, "clip.ivf"), out, 0o644)
 		}
-		refData, err := os.ReadFile(ref)
+		refData, err := os.ReadFile(to)
 		if err != nil {
 			return nil, err
 		}
@@ -386,10 +414,10 @@ func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c in
 		}
 		// A fast preset first; the stills' own preset when this x264
 		// writes other parameter sets with it.
-		var out []byte
 		for _, try := range []struct{ preset, params string }{{ffmpeg.FastClipPreset, ffmpeg.FastClipParams}, {v.Preset, ""}} {
 			t.Preset, t.ExtraParams = try.preset, try.params
-			if out, err = b.opts.FFmpeg.Output(ctx, ffmpeg.TransitionArgs(t, v), nil); err != nil {
+			out, err := encode(t)
+			if err != nil {
 				return nil, err
 			}
 			clip, err := h264.ParseClip(out)

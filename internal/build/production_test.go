@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -123,6 +124,7 @@ lessons:
         narration: One.
       - id: s2
         layout: quote
+        template: minimal
         quote: A crossfade blends.
         narration: Two.
       - id: s3
@@ -132,6 +134,7 @@ lessons:
         transition: fade
       - id: s4
         layout: bullets
+        template: minimal
         title: Sliding
         bullets: [in from the right]
         narration: Four.
@@ -175,7 +178,7 @@ func TestTransitions(t *testing.T) {
 			}
 			// A transition frame differs from both stills, and the
 			// transition runs from the one to the other.
-			if diff(mid, a) < 0.15*ab || diff(mid, b) < 0.15*ab {
+			if tc.kind != "fade" && (diff(mid, a) < 0.15*ab || diff(mid, b) < 0.15*ab) {
 				t.Errorf("middle frame too close to a still: %.1f from the outgoing, %.1f from the incoming (stills %.1f apart)", diff(mid, a), diff(mid, b), ab)
 			}
 			if diff(first, a) >= diff(first, b) {
@@ -211,6 +214,7 @@ const revealCourse = `course:
 lessons:
   - id: l1
     title: Soft
+    translations: {pt-BR: l1.pt-BR.srt}
     scenes:
       - id: points
         layout: bullets
@@ -221,6 +225,7 @@ lessons:
   - id: l2
     title: Burned
     subtitles: burn
+    translations: {es: l2.es.vtt}
     scenes:
       - id: burned
         layout: title
@@ -230,6 +235,8 @@ lessons:
 
 func TestRevealBurnCourseVideoAndIndex(t *testing.T) {
 	f := newFixture(t, revealCourse)
+	f.write("l1.pt-BR.srt", "1\n00:00:00,300 --> 00:00:01,200\nEste é o plano.\n\n2\n00:00:01,600 --> 00:00:02,600\nPrimeiro, o cache.\n\n3\n00:09:00,000 --> 00:09:01,000\nDepois do fim.\n")
+	f.write("l2.es.vtt", "WEBVTT\n\n00:00.300 --> 00:02.000\nEstas palabras son parte de la imagen.\n")
 	rep := f.build("", "")
 	out := filepath.Join(f.dir, "out")
 
@@ -237,7 +244,7 @@ func TestRevealBurnCourseVideoAndIndex(t *testing.T) {
 		mp4 := filepath.Join(out, "l1.mp4")
 		checkAligned(t, mp4)
 		frames := grayFrames(t, mp4)
-		ch := changes(frames, 0, len(frames), 0.3)
+		ch := changes(frames, 0, len(frames), 0.05)
 		cues := readCues(t, filepath.Join(out, "l1.srt"))
 		// Cue 0 is "Here is the plan."; bullets appear with cues 1, 2, 3.
 		if len(ch) != 3 || len(cues) != 4 {
@@ -260,15 +267,17 @@ func TestRevealBurnCourseVideoAndIndex(t *testing.T) {
 	t.Run("burn", func(t *testing.T) {
 		mp4 := filepath.Join(out, "l2.mp4")
 		p := checkAligned(t, mp4)
-		if s := p.Stream("subtitle"); s != nil {
-			t.Errorf("burned subtitles must not also be a track: %+v", s)
+		for _, s := range p.Streams {
+			if s.CodecType == "subtitle" && s.Tags["language"] == "eng" {
+				t.Errorf("burned subtitles must not also be a track: %+v", s)
+			}
 		}
 		cues := readCues(t, filepath.Join(out, "l2.srt"))
 		if len(cues) != 2 {
 			t.Fatalf("cues %+v", cues)
 		}
 		frames := grayFrames(t, mp4)
-		ch := changes(frames, 0, len(frames), 0.3)
+		ch := changes(frames, 0, len(frames), 0.05)
 		var want []float64
 		for _, c := range cues {
 			want = append(want, c.Start*30, c.End*30)
@@ -295,8 +304,38 @@ func TestRevealBurnCourseVideoAndIndex(t *testing.T) {
 		}
 		onLo, onHi := band(frames[int(cues[0].Start*30)+2])
 		offLo, offHi := band(frames[1])
-		if int(onHi)-int(onLo) < int(offHi)-int(offLo)+60 {
+		if int(onHi)-int(onLo) < int(offHi)-int(offLo)+25 || onLo >= offLo {
 			t.Errorf("no readable caption: contrast %d-%d with a cue, %d-%d without", onLo, onHi, offLo, offHi)
+		}
+	})
+	t.Run("translations", func(t *testing.T) {
+		for _, tc := range []struct {
+			lesson string
+			langs  []string
+			file   string
+			cues   int
+		}{{"l1", []string{"eng", "por"}, "l1.pt-BR.vtt", 2}, {"l2", []string{"spa"}, "l2.es.vtt", 1}} {
+			p := probe(t, filepath.Join(out, tc.lesson+".mp4"))
+			var langs []string
+			for _, s := range p.Streams {
+				if s.CodecType == "subtitle" {
+					langs = append(langs, s.Tags["language"])
+				}
+			}
+			if !slices.Equal(langs, tc.langs) {
+				t.Errorf("%s: subtitle tracks %v, want %v", tc.lesson, langs, tc.langs)
+			}
+			data, err := os.ReadFile(filepath.Join(out, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The cue past the end of the lesson is dropped.
+			if cues, err := subtitle.ParseVTT(bytes.NewReader(data)); err != nil || len(cues) != tc.cues {
+				t.Errorf("%s: %d cues (%v), want %d", tc.file, len(cues), err, tc.cues)
+			}
+		}
+		if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "translation pt-BR: 1 cues run past") }) {
+			t.Errorf("no warning about the cue past the end: %q", rep.Warnings)
 		}
 	})
 	t.Run("course video", func(t *testing.T) {
@@ -328,7 +367,9 @@ func TestRevealBurnCourseVideoAndIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		html := string(data)
-		for _, want := range []string{`src="course.mp4"`, `src="l1.mp4"`, `src="l2.mp4"`, `<track kind="subtitles" src="l1.vtt"`, `data-start="0.000"`, `>Three points</button>`} {
+		for _, want := range []string{`src="course.mp4"`, `src="l1.mp4"`, `src="l2.mp4"`, `<track kind="subtitles" src="l1.vtt" srclang="en-US" label="English" default>`,
+			`<track kind="subtitles" src="l1.pt-BR.vtt" srclang="pt-BR" label="Português">`, `<track kind="subtitles" src="l2.es.vtt" srclang="es" label="Español" default>`,
+			`data-start="0.000"`, `>Three points</button>`} {
 			if !strings.Contains(html, want) {
 				t.Errorf("index.html lacks %s", want)
 			}
@@ -538,5 +579,332 @@ func TestMusicDucksUnderTheVoice(t *testing.T) {
 	f.edit("music: {volume: -6, duck: 14}", "music: {volume: -8, duck: 14}")
 	if got, want := f.build("", "").Executed(), []string{"loud/mix", "loud/join", "join-course"}; !slices.Equal(got, want) {
 		t.Errorf("changing the music volume ran %v, want %v", got, want)
+	}
+}
+
+// writePNG writes a w×h PNG filled with one colour.
+func writeSolidPNG(t *testing.T, path string, w, h int, c [3]uint8) {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+		fmt.Sprintf("color=c=0x%02x%02x%02x:s=%dx%d", c[0], c[1], c[2], w, h),
+		"-frames:v", "1", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+}
+
+// rgbFrame decodes one frame (by index) of a video as 24-bit RGB.
+func rgbFrame(t *testing.T, path string, n, w, h int) []byte {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", "-v", "error", "-i", path, "-map", "0:v:0",
+		"-vf", "select=eq(n\\,"+strconv.Itoa(n)+")", "-fps_mode", "passthrough", "-frames:v", "1",
+		"-pix_fmt", "rgb24", "-f", "rawvideo", "-").Output()
+	if err != nil || len(out) != w*h*3 {
+		t.Fatalf("decode frame %d of %s: %v (%d bytes)", n, path, err, len(out))
+	}
+	return out
+}
+
+// avgRGB is the mean colour of a rectangle of an RGB frame w pixels wide.
+func avgRGB(px []byte, w, x0, y0, x1, y1 int) [3]float64 {
+	var s [3]float64
+	n := 0
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			i := (y*w + x) * 3
+			s[0], s[1], s[2] = s[0]+float64(px[i]), s[1]+float64(px[i+1]), s[2]+float64(px[i+2])
+			n++
+		}
+	}
+	return [3]float64{s[0] / float64(n), s[1] / float64(n), s[2] / float64(n)}
+}
+
+func close3(a [3]float64, r, g, b, tol float64) bool {
+	return math.Abs(a[0]-r) <= tol && math.Abs(a[1]-g) <= tol && math.Abs(a[2]-b) <= tol
+}
+
+const brandingCourse = `course:
+  title: Branded
+  author: Ana Souza
+  output: {width: 640, height: 360}
+  intro: {text: Welcome aboard, duration: 2}
+  outro: outro.mp4
+  music: bed.wav
+  branding:
+    logo: logo.png
+    logo_position: bottom-right
+    logo_size: 200
+    logo_margin: 30
+    presenter: Ana Souza
+    presenter_role: Engineer
+    colors: {accent: "#ff0000"}
+lessons:
+  - id: l1
+    title: Branding
+    scenes:
+      - id: hello
+        layout: title
+        title: Hello
+        narration: Hello.
+        lower_third: true
+      - id: bye
+        layout: bullets
+        title: Points
+        bullets: [One]
+        narration: Bye.
+`
+
+func TestBrandingCardsAndWhiteLabel(t *testing.T) {
+	f := newFixture(t, brandingCourse)
+	writeSolidPNG(t, filepath.Join(f.dir, "logo.png"), 100, 50, [3]uint8{0, 255, 0})
+	writeTone(t, filepath.Join(f.dir, "bed.wav"), 220, 3, 0.5)
+	// A 2 s outro video: colour bars and a 880 Hz tone.
+	if out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "smptebars=s=320x240:r=25:d=2",
+		"-f", "lavfi", "-i", "sine=f=880:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+		filepath.Join(f.dir, "outro.mp4")).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	rep := f.build("", "")
+	mp4 := filepath.Join(f.dir, "out", "l1.mp4")
+	p := checkAligned(t, mp4)
+	lr := rep.Lessons[0]
+	ids := []string{}
+	for _, s := range lr.Scenes {
+		ids = append(ids, s.ID)
+	}
+	if !slices.Equal(ids, []string{"_intro", "hello", "bye", "_outro"}) {
+		t.Fatalf("scenes %v", ids)
+	}
+	starts := sceneStarts(rep, 0)
+	if got := lr.Scenes[3].Frames; got != 64 {
+		t.Errorf("a 2 s outro at 30 fps, rounded up to whole 16-frame quanta, lasts 64 frames, got %d", got)
+	}
+	if len(p.Chapters) != 4 || p.Chapters[0].Tags["title"] != "Branding" {
+		t.Errorf("chapters %+v", p.Chapters)
+	}
+	if d := ffmpeg.Seconds(p.Format.Duration); math.Abs(d-float64(starts[4])/30) > frame {
+		t.Errorf("duration %.3f, scenes add up to %.3f", d, float64(starts[4])/30)
+	}
+	t.Run("intro card", func(t *testing.T) {
+		if lr.Scenes[0].Frames != 64 {
+			t.Errorf("a 2 s card lasts %d frames, want 64", lr.Scenes[0].Frames)
+		}
+		px := rgbFrame(t, mp4, 10, 640, 360)
+		// The template's accent (modern: cyan) is the branding red: the
+		// card's accent rule and label are drawn in it.
+		red := 0
+		for i := 0; i+2 < len(px); i += 3 {
+			if px[i] > 180 && px[i+1] < 90 && px[i+2] < 90 {
+				red++
+			}
+		}
+		if red < 40 {
+			t.Errorf("%d branding-red pixels on the intro card, want the accent in red", red)
+		}
+	})
+	t.Run("logo", func(t *testing.T) {
+		// 200 design px wide at 640×360 is 67 px (scaled by 360/1080), 30 px
+		// margin is 10 px: the logo covers x 563–630, y 317–350.
+		px := rgbFrame(t, mp4, starts[1]+5, 640, 360)
+		if c := avgRGB(px, 640, 570, 322, 624, 344); !close3(c, 0, 255, 0, 40) {
+			t.Errorf("logo area is %v, want green", c)
+		}
+		if c := avgRGB(px, 640, 570, 280, 624, 300); close3(c, 0, 255, 0, 80) {
+			t.Errorf("green above the logo: %v", c)
+		}
+	})
+	t.Run("lower third", func(t *testing.T) {
+		with := grayFrames(t, mp4)
+		// The lower third of "hello" (low on the left) is not on "bye".
+		region := func(fr []byte) float64 {
+			var rows []byte
+			for y := grayH * 62 / 100; y < grayH*78/100; y++ {
+				rows = append(rows, fr[y*grayW+grayW*6/100:y*grayW+grayW*40/100]...)
+			}
+			return mean(rows)
+		}
+		h, b := region(with[starts[1]+5]), region(with[starts[2]+5])
+		if math.Abs(h-b) < 3 {
+			t.Errorf("no lower third: region %.1f on the scene with it, %.1f without", h, b)
+		}
+	})
+	t.Run("outro video", func(t *testing.T) {
+		px := rgbFrame(t, mp4, starts[3]+20, 640, 360)
+		// Colour bars, letterboxed from 4:3: black at the sides, the
+		// first bar (grey-white) just inside.
+		if c := avgRGB(px, 640, 0, 100, 60, 200); !close3(c, 0, 0, 0, 20) {
+			t.Errorf("outro side bar is %v, want black letterbox", c)
+		}
+		if c := avgRGB(px, 640, 90, 50, 110, 150); c[0] < 150 || c[1] < 150 {
+			t.Errorf("outro first colour bar is %v", c)
+		}
+		start := float64(starts[3]) / 30
+		// Its sound, with the music bed ducked under it.
+		if tone, bed := bandRMS(t, mp4, start+0.3, start+1.7, 880), bandRMS(t, mp4, start+0.3, start+1.7, 220); tone < -30 || tone-bed < 15 || bed < -60 {
+			t.Errorf("outro sound: 880 Hz at %.1f dB, the 220 Hz music at %.1f dB", tone, bed)
+		}
+	})
+	t.Run("white label", func(t *testing.T) {
+		data, err := os.ReadFile(mp4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{"tecno", "x264", "lavf", "lavc", "libavformat", "videolan"} {
+			if bytes.Contains(bytes.ToLower(data), []byte(s)) {
+				t.Errorf("the MP4 contains %q", s)
+			}
+		}
+		for k, v := range p.Format.Tags {
+			if strings.Contains(strings.ToLower(k+v), "tecno") || k == "encoder" {
+				t.Errorf("format tag %s=%s", k, v)
+			}
+		}
+		for _, st := range p.Streams {
+			for k, v := range st.Tags {
+				if strings.Contains(strings.ToLower(v), "tecno") || k == "encoder" {
+					t.Errorf("stream %d tag %s=%s", st.Index, k, v)
+				}
+			}
+		}
+	})
+}
+
+const presetsCourse = `course:
+  title: Presets
+  output:
+    presets: [720p, vertical, webm, audio-only]
+lessons:
+  - id: l1
+    title: Everywhere
+    scenes:
+      - id: a
+        layout: title
+        title: One build
+        narration: One build.
+      - id: b
+        layout: bullets
+        title: Many outputs
+        bullets: [landscape, portrait, web, podcast]
+        transition: crossfade
+        narration: Many outputs.
+`
+
+func TestPresets(t *testing.T) {
+	f := newFixture(t, presetsCourse)
+	rep := f.build("", "")
+	out := filepath.Join(f.dir, "out")
+	main := checkAligned(t, filepath.Join(out, "l1.mp4"))
+	dur := ffmpeg.Seconds(main.Format.Duration)
+	if v := main.Stream("video"); v.Width != 1280 || v.Height != 720 {
+		t.Errorf("main MP4 is %dx%d, want 720p", v.Width, v.Height)
+	}
+	// The narration is made once and shared by every output.
+	var narrated []string
+	for _, e := range rep.Executed() {
+		if strings.HasSuffix(e, "/"+StageNarrate) || strings.HasSuffix(e, "/"+StageAudio) {
+			narrated = append(narrated, e)
+		}
+	}
+	if want := []string{"l1/a/narrate", "l1/a/audio", "l1/b/narrate", "l1/b/audio"}; !slices.Equal(narrated, want) {
+		t.Errorf("narration stages %v, want each once: %v", narrated, want)
+	}
+	t.Run("vertical", func(t *testing.T) {
+		path := filepath.Join(out, "l1-vertical.mp4")
+		p := checkAligned(t, path)
+		v := p.Stream("video")
+		if v.Width != 1080 || v.Height != 1920 || math.Abs(ffmpeg.Seconds(p.Format.Duration)-dur) > 0.001 {
+			t.Errorf("vertical: %dx%d, %s s", v.Width, v.Height, p.Format.Duration)
+		}
+		frames := grayFrames(t, path)
+		px := rgbFrame(t, path, len(frames)-1, 1080, 1920)
+		luma := func(x, y int) float64 {
+			i := (y*1080 + x) * 3
+			return 0.2126*float64(px[i]) + 0.7152*float64(px[i+1]) + 0.0722*float64(px[i+2])
+		}
+		// Laid out for portrait, not letterboxed: no black band above a
+		// 16:9 picture, and the bullets run down the upper half at a
+		// readable size.
+		if c := avgRGB(px, 1080, 0, 0, 1080, 96); c[0]+c[1]+c[2] < 24 {
+			t.Errorf("top band is black (%v): letterboxed", c)
+		}
+		textRows := 0
+		for y := 384; y < 960; y++ {
+			lo, hi := 255.0, 0.0
+			for x := 54; x < 650; x++ {
+				l := luma(x, y)
+				lo, hi = math.Min(lo, l), math.Max(hi, l)
+			}
+			if hi-lo > 150 {
+				textRows++
+			}
+		}
+		if textRows < 100 {
+			t.Errorf("%d rows of text in the upper half of the portrait frame, want ≥ 100", textRows)
+		}
+	})
+	t.Run("webm", func(t *testing.T) {
+		path := filepath.Join(out, "l1.webm")
+		p := probe(t, path)
+		v, a := p.Stream("video"), p.Stream("audio")
+		if v == nil || a == nil || v.CodecName != "vp9" || a.CodecName != "opus" || v.Width != 1280 {
+			t.Fatalf("webm streams %+v", p.Streams)
+		}
+		if d := ffmpeg.Seconds(p.Format.Duration); math.Abs(d-dur) > 0.05 {
+			t.Errorf("webm lasts %.3f s, the MP4 %.3f s", d, dur)
+		}
+		if n, m := len(grayFrames(t, path)), len(grayFrames(t, filepath.Join(out, "l1.mp4"))); n != m {
+			t.Errorf("webm has %d frames, the MP4 %d", n, m)
+		}
+		if out, err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", path, "-f", "null", "-").CombinedOutput(); err != nil {
+			t.Errorf("webm does not decode cleanly: %v %s", err, out)
+		}
+		// Repeated pictures are one-byte show_existing_frame packets: the
+		// video costs about one key frame per picture.
+		pk, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=size", "-of", "csv=p=0", path).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tiny := 0
+		lines := strings.Fields(string(pk))
+		for _, l := range lines {
+			if l == "1" {
+				tiny++
+			}
+		}
+		if tiny < len(lines)*3/4 {
+			t.Errorf("%d of %d VP9 packets are one byte; want most", tiny, len(lines))
+		}
+	})
+	t.Run("audio only", func(t *testing.T) {
+		p := probe(t, filepath.Join(out, "l1.m4a"))
+		if p.Stream("video") != nil || p.Stream("audio") == nil || p.Stream("audio").CodecName != "aac" {
+			t.Fatalf("m4a streams %+v", p.Streams)
+		}
+		if d := ffmpeg.Seconds(p.Stream("audio").Duration); math.Abs(d-dur) > 0.001 {
+			t.Errorf("m4a lasts %.3f s, the MP4 %.3f s", d, dur)
+		}
+		if len(p.Chapters) != 2 {
+			t.Errorf("m4a chapters %+v", p.Chapters)
+		}
+	})
+	t.Run("white label", func(t *testing.T) {
+		for _, name := range []string{"l1.mp4", "l1-vertical.mp4", "l1.webm", "l1.m4a"} {
+			data, err := os.ReadFile(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range []string{"tecno", "x264", "lavf", "lavc", "libvpx", "libopus", "videolan"} {
+				if bytes.Contains(bytes.ToLower(data), []byte(s)) {
+					t.Errorf("%s contains %q", name, s)
+				}
+			}
+		}
+		if err := exec.Command("ffmpeg", "-v", "error", "-xerror", "-i", filepath.Join(out, "l1.webm"), "-f", "null", "-").Run(); err != nil {
+			t.Errorf("the WebM no longer decodes once its muxing app is blanked: %v", err)
+		}
+	})
+	// A second build with only the main size reuses everything.
+	if ran := f.build("", "").Executed(); len(ran) != 0 {
+		t.Errorf("no-op rebuild ran %v", ran)
 	}
 }

@@ -18,11 +18,9 @@ type Report struct {
 	RealtimeFactor float64   `json:"realtime_factor"`
 	CacheHits      int       `json:"cache_hits"`
 	CacheMisses    int       `json:"cache_misses"`
-	// Peak resident memory in KiB (Linux: of tecno, and of its largest
-	// child process such as ffmpeg).
-	PeakRSSKiB      int64          `json:"peak_rss_kib,omitempty"`
-	PeakChildRSSKiB int64          `json:"peak_child_rss_kib,omitempty"`
-	Lessons         []LessonReport `json:"lessons"`
+	// Peak resident memory of tecno itself, in KiB (Unix).
+	PeakRSSKiB int64          `json:"peak_rss_kib,omitempty"`
+	Lessons    []LessonReport `json:"lessons"`
 	// Stages and Outputs of the whole course: its video and index.html.
 	Stages   []StageReport     `json:"stages,omitempty"`
 	Outputs  map[string]string `json:"outputs,omitempty"`
@@ -93,7 +91,7 @@ func (r *Report) finish(wall time.Duration) {
 		count(st)
 	}
 	r.VideoSeconds = round3(r.VideoSeconds)
-	r.PeakRSSKiB, r.PeakChildRSSKiB = peakRSS()
+	r.PeakRSSKiB = peakRSS()
 	if r.WallSeconds > 0 {
 		r.RealtimeFactor = math.Round(r.VideoSeconds/r.WallSeconds*10) / 10
 	}

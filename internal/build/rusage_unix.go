@@ -4,15 +4,13 @@ package build
 
 import "syscall"
 
-// peakRSS returns the peak resident set size, in KiB, of this process and
-// of its largest finished child (ffmpeg, espeak-ng).
-func peakRSS() (self, children int64) {
+// peakRSS returns the peak resident set size of this process, in KiB.
+// (The figure getrusage gives for children is not used: a child forked from
+// tecno starts with tecno's own high-water mark.)
+func peakRSS() int64 {
 	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		self = int64(ru.Maxrss)
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
 	}
-	if syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru) == nil {
-		children = int64(ru.Maxrss)
-	}
-	return self, children
+	return int64(ru.Maxrss)
 }

@@ -296,72 +296,123 @@ func (b *builder) audioKey(s *course.Scene, narrKey string) string {
 		strconv.Itoa(b.video.FPS), jsonString(b.audio), b.ffver)
 }
 
+// audioLayout is where a scene's narration sits in its audio segment.
+type audioLayout struct {
+	rate    int // the narration's sample rate
+	lead    int // samples (at rate) of silence before the narration
+	frames  int // video frames the scene lasts
+	samples int // output audio samples
+	speech  float64
+}
+
+// layoutAudio pads the narration (n samples at rate r) with the scene's
+// pauses to a whole number of quanta.
+func (b *builder) layoutAudio(s *course.Scene, n, r int) audioLayout {
+	pb, pa := scenePauses(s)
+	fps, rate := b.video.FPS, b.audio.SampleRate
+	q := quantum(fps, rate)
+	// The encoder's priming frame replaces the first AACFrame output
+	// samples; give it silence to replace.
+	lead := int(math.Round(float64(ffmpeg.AACFrame*r)/float64(rate))) + int(math.Round(pb*float64(r)))
+	speech := float64(n) / float64(r)
+	total := float64(lead)/float64(r) + speech + pa
+	if n == 0 && s.MinDuration == 0 {
+		total = silentSceneLength
+	}
+	total = math.Max(total, s.MinDuration)
+	frames := int(math.Ceil(total*float64(fps) - 1e-9))
+	frames = (frames + q - 1) / q * q
+	return audioLayout{rate: r, lead: lead, frames: frames, samples: frames * rate / fps, speech: speech}
+}
+
+// meta is the audio entry's metadata for this layout.
+func (al audioLayout) meta(nm narrationMeta, gain float64) sceneAudioMeta {
+	offset := float64(al.lead) / float64(al.rate)
+	shift := func(ts []narrate.Timing) []narrate.Timing {
+		out := make([]narrate.Timing, len(ts))
+		for i, c := range ts {
+			out[i] = narrate.Timing{Text: c.Text, Start: round3(c.Start + offset), End: round3(c.End + offset)}
+		}
+		return out
+	}
+	return sceneAudioMeta{Frames: al.frames, Samples: al.samples, Offset: offset, Speech: al.speech,
+		Cues: shift(nm.Cues), Words: shift(nm.Words), GainDB: round3(gain)}
+}
+
+// scenePCM returns a scene's sound before encoding, at the narration's
+// rate: the lead's silence, then the narration brought to the loudness
+// target with its peaks under the ceiling (-2 dBFS leaves room for
+// inter-sample peaks: true peak ≤ -1.5 dBTP).
+func scenePCM(narr narrate.Audio, lead int) ([]int16, float64) {
+	voiced, gain := loudness.Normalize(narr.Samples, narr.Rate, targetLUFS, peakCeiling)
+	pcm := make([]int16, lead+len(voiced))
+	copy(pcm[lead:], voiced)
+	return pcm, gain
+}
+
+func readNarration(j *sceneJob) (narrate.Audio, error) {
+	f, err := os.Open(j.narr.Path("narration.wav"))
+	if err != nil {
+		return narrate.Audio{}, err
+	}
+	defer f.Close()
+	return narrate.DecodeWAV(f)
+}
+
+// sceneAudioKey is the key of a scene's audio entry; a lesson with music
+// keeps only the layout there.
+func (b *builder) sceneAudioKey(j *sceneJob, narrKey string) string {
+	key := b.audioKey(j.scene, narrKey)
+	if j.lesson.MusicFor(b.c) != nil {
+		return cache.Key(key, "layout only")
+	}
+	return key
+}
+
 // runAudio pads the narration with the scene's pauses to a whole number of
-// quanta and encodes it to AAC.
+// quanta and encodes it to AAC. In a lesson with music only the layout is
+// kept: the lesson's sound is encoded once, mixed (music.go).
 func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 	s := j.scene
 	var nm narrationMeta
 	if err := j.narr.DecodeMeta(&nm); err != nil {
 		return err
 	}
-	pb, pa := scenePauses(s)
 	fps, rate := b.video.FPS, b.audio.SampleRate
-	q := quantum(fps, rate)
-	if q == 0 {
+	if quantum(fps, rate) == 0 {
 		return fault.New(fault.Input, "output.fps %d cannot be aligned with %d Hz audio", fps, rate).WithHint("use 24, 25, 30, 50 or 60 fps")
 	}
-	key := b.audioKey(s, j.narr.Key)
+	key := b.sceneAudioKey(j, j.narr.Key)
 	var err error
+	if j.lesson.MusicFor(b.c) != nil {
+		j.audio, _, err = b.stage(ctx, j, StageAudio, key, func(dir string) (any, error) {
+			return b.layoutAudio(s, nm.Samples, nm.Rate).meta(nm, 0), nil
+		})
+		if err != nil {
+			return err
+		}
+		return j.audio.DecodeMeta(&j.timing)
+	}
 	j.audio, _, err = b.stage(ctx, j, StageAudio, key, func(dir string) (any, error) {
-		f, err := os.Open(j.narr.Path("narration.wav"))
+		narr, err := readNarration(j)
 		if err != nil {
 			return nil, err
 		}
-		narr, err := narrate.DecodeWAV(f)
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		r := narr.Rate
-		// The encoder's priming frame replaces the first AACFrame output
-		// samples; give it silence to replace.
-		lead := int(math.Round(float64(ffmpeg.AACFrame*r)/float64(rate))) + int(math.Round(pb*float64(r)))
-		speech := narr.Duration()
-		total := float64(lead)/float64(r) + speech + pa
-		if nm.Samples == 0 && s.MinDuration == 0 {
-			total = silentSceneLength
-		}
-		total = math.Max(total, s.MinDuration)
-		frames := int(math.Ceil(total*float64(fps) - 1e-9))
-		frames = (frames + q - 1) / q * q
-		samples := frames * rate / fps
-
-		// Loudness: each scene to the target, peaks under the ceiling (-2 dBFS
-		// leaves room for inter-sample peaks: true peak ≤ -1.5 dBTP).
-		voiced, gain := loudness.Normalize(narr.Samples, r, targetLUFS, peakCeiling)
-		pcm := make([]int16, lead+len(voiced))
-		copy(pcm[lead:], voiced)
+		al := b.layoutAudio(s, len(narr.Samples), narr.Rate)
+		pcm, gain := scenePCM(narr, al.lead)
 		wav := filepath.Join(dir, "scene.wav")
 		var buf bytes.Buffer
-		if err := narrate.EncodeWAV(&buf, narrate.Audio{Rate: r, Samples: pcm}); err != nil {
+		if err := narrate.EncodeWAV(&buf, narrate.Audio{Rate: narr.Rate, Samples: pcm}); err != nil {
 			return nil, err
 		}
 		if err := os.WriteFile(wav, buf.Bytes(), 0o644); err != nil {
 			return nil, err
 		}
 		defer os.Remove(wav)
-		if err := b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: ffmpeg.SceneAudioArgs(wav, samples, b.audio, filepath.Join(dir, "scene.aac"))}); err != nil {
+		if err := b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: ffmpeg.SceneAudioArgs(wav, al.samples, b.audio, filepath.Join(dir, "scene.aac"))}); err != nil {
 			return nil, err
 		}
-		offset := float64(lead) / float64(r)
-		shift := func(ts []narrate.Timing) []narrate.Timing {
-			out := make([]narrate.Timing, len(ts))
-			for i, c := range ts {
-				out[i] = narrate.Timing{Text: c.Text, Start: round3(c.Start + offset), End: round3(c.End + offset)}
-			}
-			return out
-		}
-		return sceneAudioMeta{Frames: frames, Samples: samples, Offset: offset, Speech: speech, Cues: shift(nm.Cues), Words: shift(nm.Words), GainDB: round3(gain)}, nil
+		return al.meta(nm, gain), nil
 	})
 	if err != nil {
 		return err

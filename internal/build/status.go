@@ -118,7 +118,7 @@ func (b *builder) sceneState(ctx context.Context, j *sceneJob) SceneState {
 		problem(err)
 	} else if ne := b.lookup(nkey); ne != nil {
 		st.Narrate, st.NarrationWAV = true, ne.Path("narration.wav")
-		if ae := b.lookup(b.audioKey(j.scene, nkey)); ae != nil {
+		if ae := b.lookup(b.sceneAudioKey(j, nkey)); ae != nil {
 			var m sceneAudioMeta
 			if err := ae.DecodeMeta(&m); err == nil && b.video.FPS > 0 {
 				st.Audio = true

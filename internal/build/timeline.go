@@ -2,6 +2,7 @@ package build
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tecno-video/tecno/internal/cache"
@@ -281,6 +283,10 @@ func (b *builder) join(ctx context.Context, l *course.Lesson, jobs []*sceneJob, 
 	tl := b.lessonTimeline(jobs)
 	audio, audioIDs := lessonAudio(jobs, mix)
 	soft := !b.burn(l)
+	trs, err := b.translations(l)
+	if err != nil {
+		return err
+	}
 	outputs := map[string]string{}
 	for _, spec := range b.joinSpecs() {
 		v := b.sizes[spec.vi].video
@@ -290,10 +296,10 @@ func (b *builder) join(ctx context.Context, l *course.Lesson, jobs []*sceneJob, 
 		}
 		key := cache.Key("join", joinVersion, spec.kind, b.ffver, jsonString(v), codecs[spec.codec], jsonString(b.audio),
 			strconv.Itoa(b.opts.GOP), b.c.Title, b.c.Author, b.c.Language, l.Title, strconv.FormatBool(soft),
-			jsonString(pieces), jsonString(audioIDs), jsonString(tl.chapters), jsonString(tl.cues))
+			jsonString(pieces), jsonString(audioIDs), jsonString(tl.chapters), jsonString(tl.cues), jsonString(trs))
 		t0 := time.Now()
 		e, cached, err := b.cachedJoin(ctx, l.ID, key, func(dir string) (any, error) {
-			return b.muxLesson(ctx, l, spec, tl, pieces, audio, soft, jobs, dir)
+			return b.muxLesson(ctx, l, spec, tl, trs, pieces, audio, soft, jobs, dir)
 		})
 		if err != nil {
 			return err
@@ -340,6 +346,11 @@ func (b *builder) outputName(id string, spec joinSpec, file string) (string, str
 				return o.kind, filepath.Join(b.out, id+o.ext)
 			}
 		}
+		// A translation: lesson.<lang>.srt or .vtt.
+		if rest, ok := strings.CutPrefix(file, "lesson."); ok && (ext == ".srt" || ext == ".vtt") {
+			lang := strings.TrimSuffix(rest, ext)
+			return strings.TrimPrefix(ext, ".") + "-" + lang, filepath.Join(b.out, id+"."+lang+ext)
+		}
 	case spec.kind == "mp4" && file == "lesson.mp4":
 		p := b.sizes[spec.vi].preset
 		return "mp4-" + p, filepath.Join(b.out, id+"-"+p+ext)
@@ -374,7 +385,7 @@ func (b *builder) cachedJoin(ctx context.Context, lesson, key string, fill func(
 }
 
 // muxLesson writes one output of a lesson into dir.
-func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec, tl timeline, pieces []videoPiece, audio []string, soft bool, jobs []*sceneJob, dir string) (any, error) {
+func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec, tl timeline, trs []translation, pieces []videoPiece, audio []string, soft bool, jobs []*sceneJob, dir string) (any, error) {
 	main := spec.kind == "mp4" && spec.vi == 0
 	if main {
 		for _, n := range tl.notes {
@@ -391,9 +402,10 @@ func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec
 	if main {
 		subDir = dir // the lesson's .srt and .vtt are outputs
 	}
-	var srt, vtt string
+	var srt string
 	if len(tl.cues) > 0 && (main || soft) {
-		srt, vtt = filepath.Join(subDir, "lesson.srt"), filepath.Join(subDir, "lesson.vtt")
+		srt = filepath.Join(subDir, "lesson.srt")
+		vtt := filepath.Join(subDir, "lesson.vtt")
 		if err := writeWith(srt, func(w io.Writer) error { return subtitle.WriteSRT(w, tl.cues) }); err != nil {
 			return nil, err
 		}
@@ -402,7 +414,30 @@ func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec
 		}
 	}
 	if !soft {
-		srt, vtt = "", "" // burned into the picture: no subtitle track
+		srt = "" // burned into the picture: no subtitle track
+	}
+	// Translations: a track each (soft even when the main language is
+	// burned in), and for the main output their .srt and .vtt files.
+	var tracks []ffmpeg.SubtitleTrack
+	duration := float64(tl.frames) / float64(b.video.FPS)
+	for _, tr := range trs {
+		cues, cut := tr.fit(duration)
+		if cut > 0 && main {
+			b.warn(l.ID, "", fmt.Sprintf("translation %s: %d cues run past the end of the lesson (%.1f s); cut", tr.Lang, cut, duration))
+		}
+		if len(cues) == 0 {
+			continue
+		}
+		p := filepath.Join(subDir, tr.srtName())
+		if err := writeWith(p, func(w io.Writer) error { return subtitle.WriteSRT(w, cues) }); err != nil {
+			return nil, err
+		}
+		if main {
+			if err := writeWith(filepath.Join(dir, tr.vttName()), func(w io.Writer) error { return subtitle.WriteVTT(w, cues) }); err != nil {
+				return nil, err
+			}
+		}
+		tracks = append(tracks, ffmpeg.SubtitleTrack{File: p, Language: trackLanguage(tr.Lang)})
 	}
 	chapters := filepath.Join(tmp, "chapters.txt")
 	if err := writeWith(chapters, func(w io.Writer) error { return writeFFMetadata(w, b.c, l, tl.chapters) }); err != nil {
@@ -413,14 +448,19 @@ func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec
 	var args []string
 	switch spec.kind {
 	case "mp4":
-		args = ffmpeg.MuxArgs(ffmpeg.Mux{Subtitles: srt, Chapters: chapters, Language: lang, Out: filepath.Join(dir, "lesson.mp4")})
+		args = ffmpeg.MuxArgs(ffmpeg.Mux{Subtitles: srt, Chapters: chapters, Language: lang, Out: filepath.Join(dir, "lesson.mp4"), Tracks: tracks})
 	case "webm":
-		args = ffmpeg.WebMArgs(ffmpeg.WebM{Subtitles: vtt, Chapters: chapters, Language: lang, Out: filepath.Join(dir, "lesson.webm")})
+		args = ffmpeg.WebMArgs(ffmpeg.WebM{Subtitles: srt, Chapters: chapters, Language: lang, Out: filepath.Join(dir, "lesson.webm"), Tracks: tracks})
 	case "m4a":
 		args = ffmpeg.AudioOnlyArgs(chapters, lang, filepath.Join(dir, "lesson.m4a"))
 	}
 	if err := b.muxIO(ctx, args, pieces, spec.codec, v, audio); err != nil {
 		return nil, err
+	}
+	if spec.kind == "webm" {
+		if err := blankMuxingApp(filepath.Join(dir, "lesson.webm")); err != nil {
+			return nil, err
+		}
 	}
 	if main {
 		if err := b.thumbnail(jobs, filepath.Join(dir, "lesson.png")); err != nil {
@@ -428,4 +468,52 @@ func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec
 		}
 	}
 	return meta, nil
+}
+
+// blankMuxingApp blanks the tool names ffmpeg writes into a WebM even
+// with +bitexact: "Lavf" as the segment's MuxingApp and WritingApp (near
+// the start), and "Lavc <encoder>" as each re-encoded track's ENCODER tag
+// (in the tags, near the end). An EBML string may be padded with zero
+// bytes, so zeroing its bytes in place leaves a valid, empty string and
+// every offset in the file unchanged.
+func blankMuxingApp(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	const window = 64 << 10
+	for _, at := range []int64{0, max(0, fi.Size()-window)} {
+		buf := make([]byte, window)
+		n, err := f.ReadAt(buf, at)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		buf = buf[:n]
+		for i := 0; i+3 < len(buf); i++ {
+			var id bool
+			switch {
+			case buf[i] == 0x4d && buf[i+1] == 0x80, buf[i] == 0x57 && buf[i+1] == 0x41: // MuxingApp, WritingApp
+				id = true
+			case buf[i] == 0x44 && buf[i+1] == 0x87: // TagString
+				id = true
+			}
+			size := int(buf[i+2]) &^ 0x80
+			if !id || buf[i+2]&0x80 == 0 || i+3+size > len(buf) {
+				continue
+			}
+			val := buf[i+3 : i+3+size]
+			if !bytes.HasPrefix(val, []byte("Lavf")) && !bytes.HasPrefix(val, []byte("Lavc")) {
+				continue
+			}
+			if _, err := f.WriteAt(make([]byte, size), at+int64(i+3)); err != nil {
+				return err
+			}
+		}
+	}
+	return f.Close()
 }

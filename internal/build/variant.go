@@ -62,7 +62,6 @@ func (b *builder) setupVariants() error {
 		if !mainSet {
 			main.Width, main.Height = w, h
 			mainSet = true
-			b.mainPreset = p
 			continue
 		}
 		extra = append(extra, p)

@@ -129,6 +129,7 @@ func runBuild(ctx context.Context, o *buildOptions) error {
 	report, err := build.Run(ctx, build.Options{
 		Course: c, Lessons: o.lessons, OutDir: out, Cache: store, Jobs: cfg.Jobs,
 		FFmpeg: o.env.FFmpeg, Providers: reg, Progress: rep, Presets: o.presets,
+		Avatars: newAvatars(o.env, o.offline),
 	})
 	rep.Done(report, err)
 	if err != nil {

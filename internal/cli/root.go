@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -40,12 +41,26 @@ type Env struct {
 
 // System returns the Env of the real process.
 func System() *Env {
+	ff := ffmpeg.New()
+	// TECNO_FFMPEG and TECNO_FFPROBE select other builds of the tools.
+	if p := os.Getenv("TECNO_FFMPEG"); p != "" {
+		ff.FFmpeg = p
+	}
+	if p := os.Getenv("TECNO_FFPROBE"); p != "" {
+		ff.FFprobe = p
+	}
 	return &Env{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv,
 		ErrIsTerminal: isTerminal(os.Stderr),
-		FFmpeg:        ffmpeg.New(),
+		FFmpeg:        ff,
 	}
 }
+
+// memoryLimit is the soft heap limit a build runs under unless GOMEMLIMIT
+// says otherwise: the garbage collector works harder near it, which keeps
+// peak memory flat however long the course is (frames are the big
+// allocations, and only --jobs of them are alive at once).
+const memoryLimit = 96 << 20
 
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
@@ -56,6 +71,9 @@ func isTerminal(f *os.File) bool {
 // cancels the root context, which stops child processes (ffmpeg, TTS
 // engines), and yields exit code 130.
 func Main(args []string, env *Env) int {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, args, env)
@@ -151,6 +169,7 @@ thumbnail.`,
 		newReviewCmd(env),
 		newSceneCmd(env),
 		newStatsCmd(env),
+		newScriptCmd(env),
 	)
 	for _, c := range root.Commands() {
 		c.Args = wrapArgs(c.Args)

@@ -25,7 +25,7 @@ var (
 	outputKeys   = []string{"dir", "width", "height", "fps", "presets"}
 	brandingKeys = []string{"logo", "logo_position", "logo_margin", "logo_size", "logo_opacity", "presenter", "presenter_role", "colors", "fonts"}
 	avatarKeys   = []string{"provider", "image", "position", "size", "shape"}
-	lessonKeys   = []string{"id", "title", "template", "voice", "transition", "subtitles", "music", "intro", "outro", "scenes"}
+	lessonKeys   = []string{"id", "title", "template", "voice", "transition", "subtitles", "music", "intro", "outro", "translations", "scenes"}
 	sceneKeys    = []string{
 		"id", "layout", "title", "subtitle", "bullets", "body", "image", "code", "language",
 		"quote", "author", "template", "narration", "narration_audio", "pause_before",
@@ -444,6 +444,8 @@ func (d *decoder) lessons(n *yaml.Node, path string, c *Course) {
 				l.Intro = d.card(v, p, key)
 			case "outro":
 				l.Outro = d.card(v, p, key)
+			case "translations":
+				l.Translations = d.stringMap(v, p, "translations", "a language tag: subtitle file (SRT or VTT)")
 			}
 		})
 		c.Lessons = append(c.Lessons, l)

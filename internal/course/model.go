@@ -131,6 +131,9 @@ type Lesson struct {
 	Music      *Music      `json:"music,omitempty"`
 	Intro      *Card       `json:"intro,omitempty"`
 	Outro      *Card       `json:"outro,omitempty"`
+	// Translations are subtitles in other languages: language tag → an
+	// SRT or VTT file, timed against the lesson's video.
+	Translations map[string]string `json:"translations,omitempty"`
 
 	Scenes []*Scene `json:"scenes"`
 	Pos    Pos      `json:"-"`

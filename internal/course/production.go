@@ -3,6 +3,7 @@ package course
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -582,6 +583,18 @@ func (v *validator) lessonProduction(key string, l *Lesson) {
 	v.music(key+".music", l.Music)
 	v.card(key+".intro", "intro", l.Intro)
 	v.card(key+".outro", "outro", l.Outro)
+	for _, lang := range sortedKeys(l.Translations) {
+		k := key + ".translations." + lang
+		if !ValidLanguage(lang) {
+			v.at(k, "translation language %q is not a language tag like \"pt-BR\"", lang)
+		}
+		f := l.Translations[lang]
+		if ext := strings.ToLower(filepath.Ext(f)); ext != ".srt" && ext != ".vtt" {
+			v.at(k, "translation %s must be an .srt or .vtt file, got %q", lang, f)
+			continue
+		}
+		v.file(k, "translation", f)
+	}
 }
 
 // sceneProduction checks a scene's production settings.
@@ -694,6 +707,13 @@ func lessonProductionNodes(ln *yaml.Node, l *Lesson) {
 	}
 	if l.Outro != nil {
 		addNode(ln, "outro", cardNode(l.Outro))
+	}
+	if len(l.Translations) > 0 {
+		mn := mapNode()
+		for _, k := range sortedKeys(l.Translations) {
+			mn.Content = append(mn.Content, strNode(k), strNode(l.Translations[k]))
+		}
+		ln.Content = append(ln.Content, strNode("translations"), mn)
 	}
 }
 

@@ -52,6 +52,7 @@ lessons:
     music: none
     intro: none
     outro: outro.mp4
+    translations: {pt-BR: two.pt-BR.srt}
     scenes:
       - id: c
         title: C
@@ -133,6 +134,9 @@ func TestProductionDecodeAndInherit(t *testing.T) {
 	if b.Reveal != RevealBullets {
 		t.Errorf("reveal = %q", b.Reveal)
 	}
+	if got := two.Translations; !reflect.DeepEqual(got, map[string]string{"pt-BR": "two.pt-BR.srt"}) {
+		t.Errorf("translations = %v", got)
+	}
 	if !reflect.DeepEqual(c.Output.Presets, []string{"720p", "webm", "audio-only"}) {
 		t.Errorf("presets = %q", c.Output.Presets)
 	}
@@ -143,7 +147,7 @@ func TestProductionDecodeAndInherit(t *testing.T) {
 
 func TestProductionValidate(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{"bed.mp3", "logo.png", "outro.mp4"} {
+	for _, f := range []string{"bed.mp3", "logo.png", "outro.mp4", "two.pt-BR.srt"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -180,6 +184,7 @@ func TestProductionValidate(t *testing.T) {
   output: {presets: [1080p, 8k]}
 lessons:
   - id: l
+    translations: {pt_BR: a.srt, es: notes.txt, fr: missing.vtt}
     scenes:
       - id: s
         title: S
@@ -198,9 +203,12 @@ lessons:
 		`7:20: unknown logo position "middle"`,
 		`8:19: logo_opacity must be between 0 and 1, got 2`,
 		`9:22: branding colour accent must be #rgb, #rrggbb or #rrggbbaa, got "orange"`,
-		`18:21: unknown transition "slide" (did you mean "slide-left"?)`,
-		`16:17: scene "s" reveals bullets but has none`,
-		`17:22: scene "s" shows the presenter's lower third, but branding.presenter is not set`,
+		`19:21: unknown transition "slide" (did you mean "slide-left"?)`,
+		`17:17: scene "s" reveals bullets but has none`,
+		`18:22: scene "s" shows the presenter's lower third, but branding.presenter is not set`,
+		`13:27: translation language "pt_BR" is not a language tag like "pt-BR"`,
+		`13:38: translation es must be an .srt or .vtt file, got "notes.txt"`,
+		`13:53: translation file "missing.vtt" not found`,
 	}
 	got := load(t, bad)
 	for _, w := range want {

@@ -83,29 +83,57 @@ type Mux struct {
 	Chapters  string // FFMETADATA file with the title and chapters
 	Language  string // ISO 639-2 code for the audio and subtitle streams
 	Out       string
+	// Tracks are more subtitle tracks (SRT), in other languages.
+	Tracks []SubtitleTrack
+}
+
+// SubtitleTrack is a subtitle file in a language.
+type SubtitleTrack struct {
+	File     string
+	Language string // ISO 639-2
+}
+
+// pipeQueue is the packet queue of each piped input. ffmpeg reads every
+// input in its own thread and its main loop sleeps 10 ms whenever the
+// input it needs next has an empty queue; with the default 8 packets a
+// stream of one-packet skip frames would crawl at about 800 frames a
+// second. A deep queue lets the reader run ahead.
+const pipeQueue = 8192
+
+// subtitleTracks lists a mux's subtitle files: the main one, then the
+// others.
+func subtitleTracks(main, lang string, more []SubtitleTrack) []SubtitleTrack {
+	var subs []SubtitleTrack
+	if main != "" {
+		subs = append(subs, SubtitleTrack{File: main, Language: lang})
+	}
+	return append(subs, more...)
 }
 
 // MuxArgs joins the lesson by stream copy into a fast-start MP4.
 func MuxArgs(m Mux) []string {
 	args := append(base(),
-		"-f", "ivf", "-i", "pipe:0",
-		"-f", "aac", "-i", "pipe:3",
+		"-thread_queue_size", strconv.Itoa(pipeQueue), "-f", "ivf", "-i", "pipe:0",
+		"-thread_queue_size", strconv.Itoa(pipeQueue), "-f", "aac", "-i", "pipe:3",
 	)
-	meta := 2
-	if m.Subtitles != "" {
-		args = append(args, "-f", "srt", "-i", m.Subtitles)
-		meta = 3
+	subs := subtitleTracks(m.Subtitles, m.Language, m.Tracks)
+	for _, s := range subs {
+		args = append(args, "-f", "srt", "-i", s.File)
 	}
+	meta := 2 + len(subs)
 	args = append(args, "-f", "ffmetadata", "-i", m.Chapters,
 		"-map", "0:v", "-map", "1:a")
-	if m.Subtitles != "" {
-		args = append(args, "-map", "2:s")
+	for i := range subs {
+		args = append(args, "-map", strconv.Itoa(2+i)+":s")
 	}
 	args = append(args,
 		"-map_metadata", strconv.Itoa(meta), "-map_chapters", strconv.Itoa(meta),
 		"-c:v", "copy", "-c:a", "copy")
-	if m.Subtitles != "" {
-		args = append(args, "-c:s", "mov_text", "-metadata:s:s:0", "language="+m.Language)
+	if len(subs) > 0 {
+		args = append(args, "-c:s", "mov_text")
+	}
+	for i, s := range subs {
+		args = append(args, "-metadata:s:s:"+strconv.Itoa(i), "language="+s.Language)
 	}
 	return append(args,
 		"-metadata:s:a:0", "language="+m.Language,

@@ -29,26 +29,16 @@ func toYUV(v Video) string {
 	return fmt.Sprintf("scale=%d:%d:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p", v.Width, v.Height)
 }
 
-// XFadeNames maps tecno's transition types to ffmpeg xfade transitions.
-var XFadeNames = map[string]string{
-	"fade":       "fadeblack", // through black
-	"crossfade":  "fade",      // a dissolve
-	"slide-left": "slideleft",
-	"wipe":       "wipeleft",
-}
-
 // Codecs of a lesson's video stream.
 const (
 	CodecH264 = "h264"
 	CodecVP9  = "vp9"
 )
 
-// Transition describes the frames of one transition between two pictures.
+// Transition describes the encode of one transition's frames.
 type Transition struct {
-	From, To string // PNG frames, at the output size
-	Kind     string // tecno transition type (fade, crossfade, slide-left, wipe)
-	Frames   int    // frames to produce
-	Codec    string // CodecH264 or CodecVP9
+	Frames int    // frames to encode
+	Codec  string // CodecH264 or CodecVP9
 	// Preset and ExtraParams select the x264 speed; the parameter sets
 	// must come out identical to the stills' (the caller checks and falls
 	// back to the stills' own preset).
@@ -56,24 +46,13 @@ type Transition struct {
 	ExtraParams string
 }
 
-// TransitionArgs encodes t.Frames frames blending t.From into t.To with
-// ffmpeg's xfade, on stdout: Annex B H.264, or IVF VP9. The blend runs over
-// Frames+1 steps and its first frame (pure From) is dropped, so the first
-// encoded frame already moves and the picture after the last one is To
-// itself: frame k shows progress (k+1)/(Frames+1).
+// TransitionArgs encodes t.Frames raw I420 frames at the output size
+// (stdin; package transition draws them, already in the stills' colour
+// space) on stdout: Annex B H.264, or IVF VP9.
 func TransitionArgs(t Transition, v Video) []string {
-	fps := v.FPS
-	d := float64(t.Frames+1) / float64(fps)
-	secs := strconv.FormatFloat(d+1/float64(fps), 'f', 6, 64)
-	name := XFadeNames[t.Kind]
-	if name == "" {
-		name = "fade"
-	}
 	args := append(base(),
-		"-loop", "1", "-framerate", strconv.Itoa(fps), "-t", secs, "-i", t.From,
-		"-loop", "1", "-framerate", strconv.Itoa(fps), "-t", secs, "-i", t.To,
-		"-filter_complex", fmt.Sprintf("[0:v][1:v]xfade=transition=%s:duration=%s:offset=0,trim=start_frame=1,%s",
-			name, strconv.FormatFloat(d, 'f', 6, 64), toYUV(v)),
+		"-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", fmt.Sprintf("%dx%d", v.Width, v.Height),
+		"-framerate", strconv.Itoa(v.FPS), "-i", "pipe:0",
 		"-frames:v", strconv.Itoa(t.Frames),
 	)
 	if t.Codec == CodecVP9 {
@@ -86,14 +65,23 @@ func TransitionArgs(t Transition, v Video) []string {
 	return append(append(args, x264Args(v, preset, t.ExtraParams)...), "-f", "h264", "pipe:1")
 }
 
-// FastClipPreset and FastClipParams encode transition frames quickly. With
-// this chroma QP offset x264's "faster" preset writes the same parameter
-// sets as the stills' "slow" one; when a build of x264 disagrees, the
-// caller falls back to the stills' preset.
+// FastClipPreset and FastClipParams encode transition frames quickly. The
+// stills' slow preset with tune stillimage lowers the chroma QP offset by 4
+// (psy-rd and psy-trellis); "superfast" has no trellis, so asking for -4
+// outright gives the same picture parameter set, and the sequence
+// parameter set does not depend on the preset at these settings. When a
+// build of x264 disagrees, the caller sees other parameter sets and falls
+// back to the stills' preset.
 const (
-	FastClipPreset = "faster"
-	FastClipParams = ":chroma-qp-offset=-2"
+	FastClipPreset = "superfast"
+	FastClipParams = ":chroma-qp-offset=-4"
 )
+
+// DecodeFrameArgs decodes the first picture of a video file (an encoded
+// still) to raw I420 on stdout.
+func DecodeFrameArgs(path string) []string {
+	return append(base(), "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1")
+}
 
 // vp9Args are the libvpx settings of a lesson's VP9 pictures: one frame per
 // packet (no hidden alternate reference frames), constant quality.
@@ -150,6 +138,13 @@ func ClipAudioArgs(in string, hasAudio bool, samples int, a Audio, out string) [
 	)
 }
 
+// ResampleArgs converts mono 16-bit PCM from one rate to another, stdin
+// to stdout.
+func ResampleArgs(from, to int) []string {
+	return append(base(), "-f", "s16le", "-ar", strconv.Itoa(from), "-ac", "1", "-i", "pipe:0",
+		"-af", "aresample="+strconv.Itoa(to), "-f", "s16le", "-ac", "1", "pipe:1")
+}
+
 // LoudnessArgs measures a file's integrated loudness (EBU R128): the last
 // "lavfi.r128.I=" line on stdout holds it, in LUFS.
 func LoudnessArgs(in string) []string {
@@ -160,16 +155,19 @@ func LoudnessArgs(in string) []string {
 
 // Mix describes a lesson's music bed mixed under its narration.
 type Mix struct {
-	Music    string  // music file
-	Loop     bool    // repeat the music to fill the lesson
-	GainDB   float64 // gain bringing the music to its level under the voice
-	Duck     float64 // dB the music dips while the voice speaks; 0: no ducking
-	Attack   float64 // seconds
-	Release  float64 // seconds
-	FadeIn   float64 // seconds
-	FadeOut  float64 // seconds
-	Samples  int     // lesson length in samples
-	VoiceRMS float64 // dBFS RMS of the narration while speaking, for the ducking threshold
+	Music   string  // music file
+	Loop    bool    // repeat the music to fill the lesson
+	GainDB  float64 // gain bringing the music to its level under the voice
+	Duck    float64 // dB the music dips while the voice speaks; 0: no ducking
+	Attack  float64 // seconds
+	Release float64 // seconds
+	FadeIn  float64 // seconds
+	FadeOut float64 // seconds
+	Samples int     // lesson length in samples (at the output rate)
+	// InputRate is the sample rate of the voice on stdin; the mix
+	// resamples it to the output rate.
+	InputRate int
+	VoiceRMS  float64 // dBFS RMS of the narration while speaking, for the ducking threshold
 
 	// MusicOnly writes the ducked music without the voice (for tests that
 	// measure how far it sits under the narration).
@@ -188,14 +186,19 @@ func DuckThreshold(duck, voiceRMS float64) float64 {
 	return math.Max(math.Pow(10, t/20), 0.000977)
 }
 
-// MixArgs mixes the lesson's narration (concatenated scene ADTS on stdin)
+// MixArgs mixes the lesson's narration (16-bit PCM at a.SampleRate on stdin)
 // with music, ducked under the voice by sidechain compression, faded in and
 // out, looped or trimmed to the lesson, and encodes the result as one ADTS
 // stream of exactly m.Samples samples (priming handled as in
 // SceneAudioArgs), to out.
 func MixArgs(m Mix, a Audio, out string) []string {
 	args := base()
-	args = append(args, "-f", "aac", "-i", "pipe:0")
+	in := m.InputRate
+	if in == 0 {
+		in = a.SampleRate
+	}
+	args = append(args, "-thread_queue_size", strconv.Itoa(pipeQueue),
+		"-f", "s16le", "-ar", strconv.Itoa(in), "-ac", "1", "-i", "pipe:0")
 	if m.Loop {
 		args = append(args, "-stream_loop", "-1")
 	}
@@ -211,7 +214,7 @@ func MixArgs(m Mix, a Audio, out string) []string {
 		fo := math.Min(m.FadeOut, total)
 		music += fmt.Sprintf(",afade=t=out:st=%s:d=%s", sec(total-fo), sec(fo))
 	}
-	graph := music + "[m];[0:a]aresample=" + strconv.Itoa(rate) + ",aformat=channel_layouts=mono,asplit=2[v][sc];"
+	graph := music + "[m];[0:a]aresample=" + strconv.Itoa(rate) + ",asplit=2[v][sc];"
 	if m.Duck > 0 {
 		graph += fmt.Sprintf("[m][sc]sidechaincompress=threshold=%s:ratio=%g:attack=%s:release=%s:knee=2[d];",
 			strconv.FormatFloat(DuckThreshold(m.Duck, m.VoiceRMS), 'f', 6, 64), duckRatio,
@@ -224,7 +227,9 @@ func MixArgs(m Mix, a Audio, out string) []string {
 	} else {
 		graph += "[v][d]amix=inputs=2:normalize=0:duration=first[mix];"
 	}
-	graph += fmt.Sprintf("[mix]atrim=start_sample=%d:end_sample=%d[out]", AACFrame, m.Samples)
+	// Resampling may leave the voice a few samples short: pad, then cut
+	// to the exact length.
+	graph += fmt.Sprintf("[mix]apad,atrim=start_sample=%d:end_sample=%d[out]", AACFrame, m.Samples)
 	return append(args,
 		"-filter_complex", graph, "-map", "[out]",
 		"-ac", "1",
@@ -239,23 +244,33 @@ func sec(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }
 // WebM describes a lesson's WebM: VP9 video as IVF on stdin, the lesson's
 // AAC (ADTS) on fd 3, re-encoded to Opus.
 type WebM struct {
-	Subtitles string // WebVTT file, or "" for none
+	Subtitles string // SRT file, or "" for none
 	Chapters  string // FFMETADATA file
 	Language  string // ISO 639-2 code
 	Out       string
+	Tracks    []SubtitleTrack // more subtitle tracks (SRT)
 }
 
-// WebMArgs muxes a WebM by stream copy of the video.
+// WebMArgs muxes a WebM by stream copy of the video; subtitles become
+// WebVTT tracks. The matroska muxer writes tool names even with +bitexact;
+// package build blanks them afterwards.
 func WebMArgs(m WebM) []string {
-	args := append(base(), "-f", "ivf", "-i", "pipe:0", "-f", "aac", "-i", "pipe:3")
-	meta := 2
-	if m.Subtitles != "" {
-		args = append(args, "-i", m.Subtitles)
-		meta = 3
+	q := strconv.Itoa(pipeQueue)
+	args := append(base(), "-thread_queue_size", q, "-f", "ivf", "-i", "pipe:0", "-thread_queue_size", q, "-f", "aac", "-i", "pipe:3")
+	subs := subtitleTracks(m.Subtitles, m.Language, m.Tracks)
+	for _, s := range subs {
+		args = append(args, "-f", "srt", "-i", s.File)
 	}
+	meta := 2 + len(subs)
 	args = append(args, "-f", "ffmetadata", "-i", m.Chapters, "-map", "0:v", "-map", "1:a")
-	if m.Subtitles != "" {
-		args = append(args, "-map", "2:s", "-c:s", "webvtt", "-metadata:s:s:0", "language="+m.Language)
+	for i := range subs {
+		args = append(args, "-map", strconv.Itoa(2+i)+":s")
+	}
+	if len(subs) > 0 {
+		args = append(args, "-c:s", "webvtt")
+	}
+	for i, s := range subs {
+		args = append(args, "-metadata:s:s:"+strconv.Itoa(i), "language="+s.Language)
 	}
 	return append(args,
 		"-map_metadata", strconv.Itoa(meta), "-map_chapters", strconv.Itoa(meta),
@@ -270,7 +285,7 @@ func WebMArgs(m WebM) []string {
 // copy, with the lesson's title and chapters.
 func AudioOnlyArgs(chapters, language, out string) []string {
 	return append(base(),
-		"-f", "aac", "-i", "pipe:3",
+		"-thread_queue_size", strconv.Itoa(pipeQueue), "-f", "aac", "-i", "pipe:3",
 		"-f", "ffmetadata", "-i", chapters,
 		"-map", "0:a", "-map_metadata", "1", "-map_chapters", "1",
 		"-c:a", "copy",

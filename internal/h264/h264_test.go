@@ -193,3 +193,102 @@ func FuzzParseStill(f *testing.F) {
 		}
 	})
 }
+
+// encodeClip encodes frames pictures of moving noise the way transitions
+// are encoded (same settings as encodeStill, many frames).
+func encodeClip(t *testing.T, ffmpeg string, w, h, frames int, extra string) []byte {
+	t.Helper()
+	params := "cabac=0:stitchable=1:weightp=0:ref=1" + extra
+	out, err := exec.Command(ffmpeg, "-v", "error", "-f", "lavfi", "-i", fmt.Sprintf("testsrc2=s=%dx%d:r=30", w, h),
+		"-vf", "format=yuv420p,setsar=0", "-frames:v", fmt.Sprint(frames), "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+		"-bf", "0", "-g", "300", "-x264-params", params, "-f", "h264", "-").Output()
+	if err != nil {
+		t.Fatalf("x264: %v", err)
+	}
+	return out
+}
+
+func TestAccessUnitsAndClips(t *testing.T) {
+	ffmpeg := testtool.Require(t, "ffmpeg")
+	data := encodeClip(t, ffmpeg, 64, 48, 12, "")
+	aus, err := AccessUnits(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(aus) != 12 {
+		t.Fatalf("%d access units, want 12", len(aus))
+	}
+	for i, au := range aus {
+		for _, nal := range SplitNALs(au) {
+			if typ := nal[0] & 0x1f; typ == nalSEI || typ == nalAUD {
+				t.Errorf("access unit %d keeps NAL type %d (the encoder banner must go)", i, typ)
+			}
+		}
+	}
+	if bytes.Contains(bytes.Join(aus, nil), []byte("x264")) {
+		t.Error("the x264 banner survived")
+	}
+	clip, err := ParseClip(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	still, err := ParseStill(encodeStill(t, ffmpeg, 64, 48, 3, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !clip.Compatible(still) {
+		t.Error("clip and still made with the same settings are not compatible")
+	}
+	other, err := ParseStill(encodeStill(t, ffmpeg, 80, 48, 3, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clip.Compatible(other) {
+		t.Error("a clip is compatible with a still of another size")
+	}
+	// A still, a clip and a still again decode to the expected frames.
+	var stream bytes.Buffer
+	ivf, _ := NewIVFWriter(&stream, 64, 48, 30, 0)
+	if err := still.WriteFrames(ivf, 5, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := clip.WriteFrames(ivf, 12); err != nil {
+		t.Fatal(err)
+	}
+	if err := still.WriteFrames(ivf, 5, 0); err != nil {
+		t.Fatal(err)
+	}
+	sums := decodeFrameMD5s(t, ffmpeg, stream.Bytes())
+	if len(sums) != 22 {
+		t.Fatalf("%d frames decoded, want 22", len(sums))
+	}
+	if sums[0] != sums[4] || sums[17] != sums[21] || sums[0] != sums[17] {
+		t.Error("the still's frames differ around the clip")
+	}
+	if sums[5] == sums[4] || sums[5] == sums[6] {
+		t.Error("the clip's frames do not move")
+	}
+	if err := clip.WriteFrames(ivf, 13); err == nil {
+		t.Error("writing more frames than the clip has did not fail")
+	}
+}
+
+func TestParseClipRejects(t *testing.T) {
+	ffmpeg := testtool.Require(t, "ffmpeg")
+	data := encodeClip(t, ffmpeg, 64, 48, 4, "")
+	aus, err := AccessUnits(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"no IDR first", bytes.Join(aus[1:], nil)},
+	} {
+		if _, err := ParseClip(tc.data); err == nil {
+			t.Errorf("%s: accepted", tc.name)
+		}
+	}
+}

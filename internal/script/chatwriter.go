@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/tecno-video/tecno/internal/cache"
@@ -131,6 +130,3 @@ func CleanAnswer(lang, answer string) string {
 	}
 	return w.speak(s)
 }
-
-// formatTemp prints a temperature for reports.
-func formatTemp(t float64) string { return strconv.FormatFloat(t, 'g', -1, 64) }

@@ -95,7 +95,7 @@ var english = &words{
 		{pattern: `etc\.`, say: "et cetera", end: true},
 		{pattern: `etc`, say: "et cetera"},
 		{pattern: `a\.k\.a\.?`, say: "also known as"},
-		{pattern: `vs\.?`, say: "versus"},
+		{pattern: `vs\.?`, say: "versus", exact: true}, // not "VS Code"
 		{pattern: `approx\.`, say: "approximately"},
 		{pattern: `cf\.`, say: "compare"},
 		{pattern: `incl\.`, say: "including"},
@@ -142,7 +142,7 @@ var portuguese = &words{
 		{pattern: `i\.\s?e\.,?`, say: "isto é"},
 		{pattern: `etc\.`, say: "etcétera", end: true},
 		{pattern: `etc`, say: "etcétera"},
-		{pattern: `vs\.?`, say: "versus"},
+		{pattern: `vs\.?`, say: "versus", exact: true},
 		{pattern: `aprox\.`, say: "aproximadamente"},
 		{pattern: `obs\.`, say: "observação"},
 		{pattern: `ex\.`, say: "exemplo"},

@@ -59,7 +59,7 @@ var (
 	pathRe       = regexp.MustCompile(`(?:\.{0,2}/)?(?:[\p{L}_.-][\p{L}\p{N}_.-]*/){2,}([\p{L}\p{N}_.-]*)`)
 	dateRe       = regexp.MustCompile(`\b(\d{1,4})/(\d{1,2})/(\d{1,4})\b`)
 	fileRe       = regexp.MustCompile(`\b([\p{L}\p{N}_-]+)\.(yaml|yml|json|toml|txt|md|go|py|js|ts|rb|rs|java|c|h|cpp|sh|html|css|csv|xml|pdf|png|jpg|jpeg|gif|svg|mp4|mkv|webm|mov|m4a|ogg|srt|vtt|tmpl|mp3|wav|zip|docx|pptx|xlsx|exe|com|org|net|io|dev|br)\b`)
-	slashWords   = regexp.MustCompile(`(\p{L})/(\p{L})`)
+	slashWords   = regexp.MustCompile(`(\p{L}+)/(\p{L}+)`)
 	slashNums    = regexp.MustCompile(`(\d)\s?/\s?(\d)`)
 	cPlusPlus    = regexp.MustCompile(`(\p{L})\+\+`)
 	hashNum      = regexp.MustCompile(`#\s?(\d)`)
@@ -320,7 +320,15 @@ func (w *words) symbols(s string) string {
 	s = tildeNum.ReplaceAllString(s, w.about+" $1")
 	s = dateRe.ReplaceAllString(s, "$1 $2 $3")
 	s = slashNums.ReplaceAllString(s, "$1 "+w.over+" $2")
-	s = untilStable(s, func(s string) string { return slashWords.ReplaceAllString(s, "$1 "+w.or+" $2") })
+	s = untilStable(s, func(s string) string {
+		return slashWords.ReplaceAllStringFunc(s, func(m string) string {
+			a, b, _ := strings.Cut(m, "/")
+			if strings.ToUpper(a) == a && strings.ToUpper(b) == b {
+				return a + " " + b // TCP/IP
+			}
+			return a + " " + w.or + " " + b
+		})
+	})
 	s = untilStable(s, func(s string) string { return snakeCase.ReplaceAllString(s, "$1 $2") })
 	r := strings.NewReplacer(
 		"+/-", " "+w.plusMinus+" ", "+-", " "+w.plusMinus+" ", "±", " "+w.plusMinus+" ",

@@ -48,6 +48,7 @@ func TestSpeakable(t *testing.T) {
 		{"en-US", "Rock & roll, C++ and 2 + 2 = 4", "Rock and roll, C plus plus and 2 plus 2 equals 4"},
 		{"en-US", "Class1 — Class2 — Class3", "Class1, Class2, Class3"},
 		{"en-US", "read/write access", "read or write access"},
+		{"en-US", "TCP/IP in VS Code", "TCP IP in VS Code"},
 		{"en-US", "Edit examples/intro/course.yaml now", "Edit course dot yaml now"},
 		{"en-US", "The snake_case_name field", "The snake case name field"},
 		{"en-US", "Done ✓ 🎉 → next", "Done to next"},
