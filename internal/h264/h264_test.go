@@ -292,3 +292,17 @@ func TestParseClipRejects(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseClip(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 1, 0x67, 0x42, 0, 0x1e, 0xf4, 0, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80, 0, 0, 0, 1, 0x65, 0x88, 0x84})
+	f.Add([]byte{0, 0, 1, 0x41, 0x9a, 0, 0, 1, 0x06, 0x05})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := AccessUnits(data); err != nil {
+			return
+		}
+		if c, err := ParseClip(data); err == nil {
+			var b bytes.Buffer
+			_ = c.WriteFrames(&b, c.Frames())
+		}
+	})
+}
