@@ -8,15 +8,18 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tecno-video/tecno/internal/ingest"
+	"github.com/tecno-video/tecno/internal/progress"
 )
 
 type ingestOptions struct {
 	env  *Env
 	opts ingest.Options
+	json bool
 }
 
 func (o *ingestOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.opts.Output, "output", "o", "course.yaml", "course file to write")
+	fs.BoolVar(&o.json, "json", false, "print NDJSON events on stdout (warning, error, summary; see docs/events.md)")
 	fs.BoolVar(&o.opts.Force, "force", false, "overwrite an existing course file")
 	fs.StringVar(&o.opts.Template, "template", "", "course template (default: the built-in default)")
 	fs.StringVar(&o.opts.Language, "lang", "", "course language as a BCP 47 tag such as en-US or pt-BR (default: detected from the text)")
@@ -52,6 +55,23 @@ overwritten without --force.`,
 
 func runIngest(ctx context.Context, o *ingestOptions) error {
 	res, err := ingest.Ingest(ctx, o.opts)
+	if o.json {
+		w := newEventWriter(o.env.Out)
+		ok := err == nil
+		if err != nil {
+			for _, e := range problemEvents(progress.Error, err) {
+				w.emit(e)
+			}
+			w.emit(progress.Event{Type: progress.Summary, OK: &ok})
+			return &silentError{err}
+		}
+		for _, warn := range res.Warnings {
+			w.emit(progress.Event{Type: progress.Warning, Message: warn})
+		}
+		w.emit(progress.Event{Type: progress.Summary, OK: &ok, Lessons: res.Lessons, Scenes: res.Scenes,
+			Outputs: map[string]string{"course": res.CoursePath}})
+		return nil
+	}
 	if err != nil {
 		return err
 	}

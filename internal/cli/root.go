@@ -159,6 +159,7 @@ thumbnail.`,
 	root.AddCommand(
 		newBuildCmd(env),
 		newIngestCmd(env),
+		newVoicesCmd(env),
 		newValidateCmd(env),
 		newCacheCmd(env),
 		newSchemaCmd(env),
