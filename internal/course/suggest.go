@@ -22,7 +22,7 @@ func Suggest(word string, candidates []string) string {
 	best, bestD := "", limit+1
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := levenshtein(w, lc)
+		d := EditDistance(w, lc)
 		// A prefix ("espeak" for "espeak-ng") is close whatever the
 		// length difference.
 		if len(w) >= 3 && len(lc) >= 3 && (strings.HasPrefix(lc, w) || strings.HasPrefix(w, lc)) {
@@ -38,8 +38,9 @@ func Suggest(word string, candidates []string) string {
 	return best
 }
 
-// levenshtein is the edit distance between a and b, counted in runes.
-func levenshtein(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, counted in
+// runes. Every "did you mean" in tecno uses it.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
