@@ -345,7 +345,7 @@ func floor(path, dir string) (synth, aac float64, err error) {
 	os.WriteFile(lp, []byte(list.String()), 0o644)
 	t1 := time.Now()
 	if out, err := exec.Command("ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", lp,
-		"-af", "aresample=48000", "-ac", "1", "-c:a", "aac", "-aac_coder", "fast", "-b:a", "96k", filepath.Join(fd, "lesson.m4a")).CombinedOutput(); err != nil {
+		"-af", "aresample=48000", "-ac", "1", "-c:a", "aac", "-aac_coder", "fast", "-q:a", "2", filepath.Join(fd, "lesson.m4a")).CombinedOutput(); err != nil {
 		return 0, 0, fmt.Errorf("floor encode: %v %s", err, out)
 	}
 	return synth, time.Since(t1).Seconds(), nil

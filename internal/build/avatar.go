@@ -180,6 +180,9 @@ func (b *builder) runTalk(ctx context.Context, j *sceneJob) error {
 		parts = append(parts, strconv.Itoa(req.Size), strconv.Itoa(req.FPS), b.ffver)
 	}
 	e, err := b.avatarStage(ctx, j, StageAvatar, cache.Key(parts...), local, func(dir string) (any, error) {
+		if err := j.narr.Verify(); err != nil {
+			return nil, err
+		}
 		r := req
 		r.Out = filepath.Join(dir, "talk.mp4")
 		if err := p.Render(ctx, r); err != nil {
@@ -283,6 +286,14 @@ func (b *builder) runPIP(ctx context.Context, j *sceneJob, vi, c int) error {
 	name := "clip" + encExt[c]
 	ref, _ := vis.pictureFile(j.plan.runs[0].Pic, c)
 	e, _, err := b.stage(ctx, j, b.stageName(StageAvatarPIP, vi, c), cache.Key(parts...), func(dir string) (any, error) {
+		if err := talk.Verify(); err != nil {
+			return nil, err
+		}
+		for _, p := range pics {
+			if err := b.verify(p.PNG); err != nil {
+				return nil, err
+			}
+		}
 		comp := avatar.Composite{Background: pics, Clip: talk.Path("talk.mp4"), Place: pl, Offset: j.timing.Offset,
 			Frames: j.timing.Frames, Video: v, Codec: codecs[c], Out: filepath.Join(dir, name)}
 		if a.Shape != "rect" {

@@ -14,6 +14,7 @@ package build
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,11 +52,12 @@ const (
 // Stage versions: bump one whenever that stage's code changes its output,
 // so stale cache entries are never reused.
 const (
-	narrateVersion = "1"
-	audioVersion   = "3"
-	frameVersion   = "1"
-	stillVersion   = "1"
-	joinVersion    = "3"
+	narrateVersion   = "1"
+	audioVersion     = "3"
+	frameVersion     = "1"
+	stillVersion     = "2" // 2: YUV converted in Go, piped raw
+	joinVersion      = "3"
+	thumbnailVersion = "1"
 
 	statesVersion     = "1"
 	transitionVersion = "3"
@@ -100,6 +102,7 @@ type builder struct {
 	c        *course.Course
 	out      string
 	sem      chan struct{}
+	audioQ   *audioBatcher
 	prog     progress.Reporter
 	video    ffmpeg.Video
 	audio    ffmpeg.Audio
@@ -154,6 +157,7 @@ func newBuilder(opts Options) (*builder, error) {
 		tmpls: newTemplateSet(c.Dir),
 	}
 	b.tmpls.ov = render.Overrides{Colors: c.Branding.Colors, Fonts: c.Branding.Fonts, BaseDir: c.Dir}
+	b.audioQ = &audioBatcher{b: b, max: audioBatchMax}
 	if err := b.setupVariants(); err != nil {
 		return nil, err
 	}
@@ -195,7 +199,7 @@ func (b *builder) run(ctx context.Context) (*Report, error) {
 	if err := b.checkAvatars(lessons); err != nil {
 		return nil, err
 	}
-	if b.ffver, err = b.opts.FFmpeg.Version(ctx); err != nil {
+	if b.ffver, err = b.ffmpegVersion(ctx); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(b.out, 0o755); err != nil {
@@ -218,22 +222,16 @@ func (b *builder) run(ctx context.Context) (*Report, error) {
 	b.report = &Report{Schema: ReportSchema, Course: b.c.Path, Started: start.UTC()}
 	b.emit(progress.Event{Type: progress.BuildStarted, Lessons: len(lessons), Scenes: scenes})
 
-	var runErr error
-	for _, l := range lessons {
-		lr, err := b.buildLesson(ctx, l)
-		if lr != nil {
-			b.report.Lessons = append(b.report.Lessons, *lr)
-		}
-		if err != nil {
-			runErr = err
+	runErr := b.buildAll(ctx, lessons)
+	for range maxRepairs {
+		if !errors.Is(runErr, cache.ErrCorrupt) || ctx.Err() != nil {
 			break
 		}
-	}
-	if runErr == nil && len(b.opts.Lessons) == 0 {
-		// The whole course was built: its video and its index page.
-		if runErr = b.joinCourse(ctx); runErr == nil {
-			runErr = b.writeIndex()
-		}
+		// A cache entry failed verification when its files were about to
+		// be used, and was removed: build again, remaking it (everything
+		// else is a cache hit). Each round removes one more bad entry.
+		b.warn("", "", fmt.Sprintf("%v; rebuilding it", runErr))
+		runErr = b.buildAll(ctx, lessons)
 	}
 	b.report.finish(time.Since(start))
 	if runErr == nil {
@@ -244,6 +242,32 @@ func (b *builder) run(ctx context.Context) (*Report, error) {
 		Scenes: scenes, Hits: b.report.CacheHits, Misses: b.report.CacheMisses,
 		Seconds: b.report.WallSeconds, Duration: b.report.VideoSeconds, Realtime: b.report.RealtimeFactor})
 	return b.report, runErr
+}
+
+// maxRepairs bounds the rebuilds after finding damaged cache entries.
+const maxRepairs = 8
+
+// buildAll builds the lessons, then (for a whole-course build) the course
+// video and the index page.
+func (b *builder) buildAll(ctx context.Context, lessons []*course.Lesson) error {
+	b.report.Lessons, b.report.Stages, b.results = nil, nil, nil
+	for _, l := range lessons {
+		lr, err := b.buildLesson(ctx, l)
+		if lr != nil {
+			b.report.Lessons = append(b.report.Lessons, *lr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(b.opts.Lessons) > 0 {
+		return nil
+	}
+	// The whole course was built: its video and its index page.
+	if err := b.joinCourse(ctx); err != nil {
+		return err
+	}
+	return b.writeIndex()
 }
 
 func (b *builder) emit(e progress.Event) {
@@ -261,6 +285,11 @@ func (b *builder) warn(lesson, scene, msg string) {
 	b.emit(progress.Event{Type: progress.Warning, Lesson: lesson, Scene: scene, Message: msg})
 }
 
+// audioBatchMax bounds the scenes one ffmpeg process encodes (one after
+// another, on one core): small batches still spread over the workers, and
+// four scenes already pay ffmpeg's start-up a quarter as often.
+const audioBatchMax = 4
+
 // acquire takes a worker slot; the returned func gives it back.
 func (b *builder) acquire(ctx context.Context) (func(), error) {
 	select {
@@ -277,4 +306,14 @@ func (b *builder) writeReport() error {
 		return err
 	}
 	return writeFileAtomic(filepath.Join(b.out, "build-report.json"), append(data, '\n'))
+}
+
+// ffmpegVersion asks ffmpeg its version once per binary: the answer is
+// remembered in the cache under the binary's identity.
+func (b *builder) ffmpegVersion(ctx context.Context) (string, error) {
+	id, err := b.opts.FFmpeg.Identity()
+	if err != nil {
+		return b.opts.FFmpeg.Version(ctx) // reports the missing tool
+	}
+	return b.opts.Cache.Memo("ffmpeg-version "+id, func() (string, error) { return b.opts.FFmpeg.Version(ctx) })
 }

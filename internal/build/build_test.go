@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tecno-video/tecno/internal/cache"
 	"github.com/tecno-video/tecno/internal/course"
@@ -303,6 +304,67 @@ func TestCorruptCacheEntryIsRebuilt(t *testing.T) {
 	}
 	if got := fileHash(t, filepath.Join(f.dir, "out", "l1.mp4")); got != want {
 		t.Fatal("output after repairing the cache differs from the original")
+	}
+}
+
+// Cache hits are hashed when their files are used, not when they are
+// found: an up-to-date build reads no stage's files, and a damaged file it
+// does not need does no harm. Outputs changed by hand are restored, and a
+// damaged joined lesson is detected before it is copied out, then rebuilt.
+func TestVerificationIsLazyAndOutputsAreRestored(t *testing.T) {
+	f := newFixture(t, threeScenesSmall)
+	f.build("", "")
+	out := filepath.Join(f.dir, "out", "l1.mp4")
+	want := fileHash(t, out)
+	flip := func(p string) {
+		t.Helper()
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)/2] ^= 0xff
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A damaged still is not needed while the joined lesson is intact.
+	stills, _ := filepath.Glob(filepath.Join(f.cache, "objects", "*", "*", "still.h264"))
+	flip(stills[0])
+	rep := f.build("", "")
+	if ran := rep.Executed(); len(ran) != 0 || len(rep.Warnings) != 0 {
+		t.Fatalf("up-to-date build ran %v, warned %v", ran, rep.Warnings)
+	}
+	// An output changed by hand is copied out again.
+	flip(out)
+	f.build("", "")
+	if fileHash(t, out) != want {
+		t.Fatal("changed output was not restored")
+	}
+	// A damaged joined lesson is caught before it is copied out: the
+	// lesson is joined again, which needs the stills, so the damaged still
+	// is caught and remade too.
+	joined, _ := filepath.Glob(filepath.Join(f.cache, "objects", "*", "*", "lesson.mp4"))
+	flip(joined[0])
+	flip(out)
+	// (Both changed within one tick of the file system's clock would look
+	// alike; a person's edit comes later.)
+	later := time.Now().Add(2 * time.Second)
+	if err := os.Chtimes(out, later, later); err != nil {
+		t.Fatal(err)
+	}
+	rep = f.build("", "")
+	if len(rep.Warnings) == 0 {
+		t.Fatalf("no warning about the damaged cache entries; ran %v", rep.Executed())
+	}
+	if got := fileHash(t, out); got != want {
+		t.Fatal("output after repairing the cache differs from the original")
+	}
+	// The damaged still was remade: joining again needs no repair.
+	joined, _ = filepath.Glob(filepath.Join(f.cache, "objects", "*", "*", "lesson.mp4"))
+	os.RemoveAll(filepath.Dir(joined[0]))
+	rep = f.build("", "")
+	if ran := rep.Executed(); len(rep.Warnings) != 0 || len(ran) != 1 {
+		t.Fatalf("rejoin ran %v, warned %v; want only the join", ran, rep.Warnings)
 	}
 }
 

@@ -101,9 +101,9 @@ func (b *builder) joinCourse(ctx context.Context) error {
 	if b.report.Outputs == nil {
 		b.report.Outputs = map[string]string{}
 	}
-	for file, f := range e.Files {
+	for file := range e.Files {
 		dst := filepath.Join(b.out, name+filepath.Ext(file))
-		if err := publish(e.Path(file), f, dst); err != nil {
+		if err := publish(e, file, dst); err != nil {
 			return err
 		}
 		b.report.Outputs["course-"+strings.TrimPrefix(filepath.Ext(file), ".")] = dst

@@ -3,10 +3,12 @@ package build
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -175,7 +177,9 @@ func firstLine(s string) string {
 	return s
 }
 
-// thumbnail scales the first slide's frame to 1280 pixels wide.
+// thumbnail scales the first slide's frame to 1280 pixels wide. The
+// picture is cached under the frame's hash, so rejoining a lesson after an
+// edit elsewhere does not decode and scale the frame again.
 func (b *builder) thumbnail(jobs []*sceneJob, dst string) error {
 	var first *sceneJob
 	for _, j := range jobs {
@@ -187,24 +191,61 @@ func (b *builder) thumbnail(jobs []*sceneJob, dst string) error {
 	if first == nil {
 		return nil
 	}
-	f, err := os.Open(first.frame.Path("frame.png"))
+	key := cache.Key("thumbnail", thumbnailVersion, first.frame.Files["frame.png"].SHA256)
+	e, err := b.opts.Cache.Get(key)
+	if err == nil && e != nil {
+		err = e.Verify()
+	}
+	if errors.Is(err, cache.ErrCorrupt) {
+		e, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		e, err = b.opts.Cache.Put(key, func(dir string) (any, error) {
+			if err := first.frame.Verify(); err != nil {
+				return nil, err
+			}
+			return nil, scaleThumbnail(first.frame.Path("frame.png"), filepath.Join(dir, "lesson.png"))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return copyFile(e.Path("lesson.png"), dst)
+}
+
+// scaleThumbnail writes the PNG at src scaled to at most 1280 pixels wide.
+func scaleThumbnail(src, dst string) error {
+	f, err := os.Open(src)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	src, _, err := image.Decode(f)
+	img, _, err := image.Decode(f)
 	if err != nil {
 		return err
 	}
-	sb := src.Bounds()
-	w := 1280
-	if sb.Dx() < w {
-		w = sb.Dx()
-	}
+	sb := img.Bounds()
+	w := min(1280, sb.Dx())
 	h := sb.Dy() * w / sb.Dx()
 	dstImg := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.CatmullRom.Scale(dstImg, dstImg.Bounds(), src, sb, draw.Src, nil)
+	draw.CatmullRom.Scale(dstImg, dstImg.Bounds(), img, sb, draw.Src, nil)
 	return writeWith(dst, func(w io.Writer) error { return render.EncodePNG(w, dstImg) })
+}
+
+// copyFile copies src to a new file dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	return writeWith(dst, func(w io.Writer) error {
+		_, err := io.Copy(w, in)
+		return err
+	})
 }
 
 func writeWith(path string, fn func(io.Writer) error) error {

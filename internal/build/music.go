@@ -258,6 +258,9 @@ func (b *builder) mixTo(ctx context.Context, m ffmpeg.Mix, jobs []*sceneJob, out
 func (b *builder) sceneVoice(ctx context.Context, j *sceneJob, rate int) ([]byte, error) {
 	out := b.audio.SampleRate
 	if j.clip != "" {
+		if err := j.audio.Verify(); err != nil {
+			return nil, err
+		}
 		return b.opts.FFmpeg.Output(ctx, ffmpeg.DecodeAudioArgs(j.audio.Path("scene.aac"), out), nil)
 	}
 	narr, err := readNarration(j)

@@ -1,8 +1,13 @@
 package build
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/png"
 	"io"
 	"math"
 	"os"
@@ -138,8 +143,11 @@ func (b *builder) encodeKey(src *cache.Entry, files []string, codec int, v ffmpe
 	return cache.Key(parts...)
 }
 
-// encodePicture encodes one PNG as a still picture of the codec.
-func (b *builder) encodePicture(ctx context.Context, png string, codec int, v ffmpeg.Video) ([]byte, error) {
+// encodePicture encodes one PNG as a still picture of the codec. img, when
+// not nil, holds the PNG's pixels already (the frame was just rendered).
+// H.264 pictures reach the encoder as YUV converted here, so a picture
+// encodes the same whether it came from memory or from the cache.
+func (b *builder) encodePicture(ctx context.Context, png string, img *image.RGBA, codec int, v ffmpeg.Video) ([]byte, error) {
 	if codec == vp9Codec {
 		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.VP9StillArgs(png, v), nil)
 		if err != nil {
@@ -150,7 +158,16 @@ func (b *builder) encodePicture(ctx context.Context, png string, codec int, v ff
 		}
 		return out, nil
 	}
-	out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillArgs(png, v), nil)
+	if img == nil {
+		var err error
+		if img, err = loadRGBA(png); err != nil {
+			return nil, err
+		}
+	}
+	if sz := img.Bounds().Size(); sz.X != v.Width || sz.Y != v.Height {
+		return nil, fmt.Errorf("%s is %dx%d, want %dx%d", png, sz.X, sz.Y, v.Width, v.Height)
+	}
+	out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillRawArgs(v), bytes.NewReader(render.YUV420(img)))
 	if err != nil {
 		return nil, err
 	}
@@ -178,9 +195,14 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 	if err != nil {
 		return err
 	}
-	var cached bool
+	var (
+		cached   bool
+		rendered *image.RGBA // the frame's pixels, when rendered now
+	)
 	vis.frame, cached, err = b.stage(ctx, j, b.stageName(StageFrame, vi, h264Codec), key, func(dir string) (any, error) {
-		return b.renderPNG(j, tmpl, in, filepath.Join(dir, "frame.png"), vi == 0)
+		img, warnings, err := b.renderPNG(j, tmpl, in, filepath.Join(dir, "frame.png"), vi == 0)
+		rendered = img
+		return warnings, err
 	})
 	if err != nil {
 		return err
@@ -198,7 +220,12 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 		c := c
 		vis.enc[c].still, _, err = b.stage(ctx, j, b.stageName(StageStill, vi, c), b.encodeKey(vis.frame, []string{"frame.png"}, c, v),
 			func(dir string) (any, error) {
-				out, err := b.encodePicture(ctx, vis.frame.Path("frame.png"), c, v)
+				if rendered == nil {
+					if err := vis.frame.Verify(); err != nil {
+						return nil, err
+					}
+				}
+				out, err := b.encodePicture(ctx, vis.frame.Path("frame.png"), rendered, c, v)
 				if err != nil {
 					return nil, err
 				}
@@ -234,7 +261,7 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 			if st.Shown >= 0 {
 				sin.Overlay.Reveal, sin.Overlay.Bullets = true, st.Shown
 			}
-			if _, err := b.renderPNG(j, tmpl, sin, filepath.Join(dir, stateFile(i, ".png")), false); err != nil {
+			if _, _, err := b.renderPNG(j, tmpl, sin, filepath.Join(dir, stateFile(i, ".png")), false); err != nil {
 				return nil, err
 			}
 		}
@@ -251,8 +278,11 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 		c := c
 		vis.enc[c].states, _, err = b.stage(ctx, j, b.stageName(StageStateStills, vi, c), b.encodeKey(vis.states, pngs, c, v),
 			func(dir string) (any, error) {
+				if err := vis.states.Verify(); err != nil {
+					return nil, err
+				}
 				for i, p := range pngs {
-					out, err := b.encodePicture(ctx, vis.states.Path(p), c, v)
+					out, err := b.encodePicture(ctx, vis.states.Path(p), nil, c, v)
 					if err != nil {
 						return nil, err
 					}
@@ -269,12 +299,12 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 	return nil
 }
 
-// renderPNG renders one picture to path; it returns the layout warnings
-// (reported when report is set).
-func (b *builder) renderPNG(j *sceneJob, tmpl *render.Template, in render.Input, path string, report bool) ([]string, error) {
+// renderPNG renders one picture to path; it returns the picture and the
+// layout warnings (reported when report is set).
+func (b *builder) renderPNG(j *sceneJob, tmpl *render.Template, in render.Input, path string, report bool) (*image.RGBA, []string, error) {
 	img, warnings, err := tmpl.Render(in)
 	if err != nil {
-		return nil, b.sceneError(j, "layout", "%v", err)
+		return nil, nil, b.sceneError(j, "layout", "%v", err)
 	}
 	if report {
 		for _, w := range warnings {
@@ -282,9 +312,34 @@ func (b *builder) renderPNG(j *sceneJob, tmpl *render.Template, in render.Input,
 		}
 	}
 	if err := writeWith(path, func(w io.Writer) error { return render.EncodePNG(w, img) }); err != nil {
+		return nil, nil, err
+	}
+	return toRGBA(img), warnings, nil
+}
+
+// loadRGBA decodes a PNG file.
+func loadRGBA(path string) (*image.RGBA, error) {
+	f, err := os.Open(path)
+	if err != nil {
 		return nil, err
 	}
-	return warnings, nil
+	defer f.Close()
+	img, err := png.Decode(bufio.NewReaderSize(f, 1<<16))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return toRGBA(img), nil
+}
+
+// toRGBA returns img as *image.RGBA, converting only when it is another
+// type.
+func toRGBA(img image.Image) *image.RGBA {
+	if r, ok := img.(*image.RGBA); ok {
+		return r
+	}
+	r := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	draw.Draw(r, r.Bounds(), img, img.Bounds().Min, draw.Src)
+	return r
 }
 
 // picturePNG returns the PNG of picture pic (-1: the full frame) of a
@@ -366,6 +421,9 @@ func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c in
 	key := cache.Key("transition", transitionVersion, b.ffver, jsonString(v), codecs[c], kind, strconv.Itoa(n), fromHash, toHash)
 	var err error
 	jv.enc[c].trans, _, err = b.stage(ctx, j, b.stageName(StageTransition, vi, c), key, func(dir string) (any, error) {
+		if err := b.verify(from, to); err != nil {
+			return nil, err
+		}
 		var ends [2]transition.Frame
 		for i, p := range []string{from, to} {
 			pix, err := b.opts.FFmpeg.Output(ctx, ffmpeg.DecodeFrameArgs(p), nil)

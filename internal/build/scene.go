@@ -83,6 +83,13 @@ const (
 // stage runs one cached stage: key lookup, verification, and on a miss the
 // fill function under a worker slot. It records the outcome.
 func (b *builder) stage(ctx context.Context, j *sceneJob, name, key string, fill func(dir string) (any, error)) (*cache.Entry, bool, error) {
+	return b.stageSlot(ctx, j, name, key, true, fill)
+}
+
+// stageSlot is stage, with the fill under a worker slot only when slot is
+// set: a fill that hands its heavy work to something taking slots itself
+// (the audio batcher) must not hold one while it waits.
+func (b *builder) stageSlot(ctx context.Context, j *sceneJob, name, key string, slot bool, fill func(dir string) (any, error)) (*cache.Entry, bool, error) {
 	t0 := time.Now()
 	e, err := b.opts.Cache.Get(key)
 	if err != nil && errors.Is(err, cache.ErrCorrupt) {
@@ -94,9 +101,11 @@ func (b *builder) stage(ctx context.Context, j *sceneJob, name, key string, fill
 	}
 	cached := e != nil
 	if !cached {
-		release, err := b.acquire(ctx)
-		if err != nil {
-			return nil, false, err
+		release := func() {}
+		if slot {
+			if release, err = b.acquire(ctx); err != nil {
+				return nil, false, err
+			}
 		}
 		e, err = b.opts.Cache.Put(key, fill)
 		release()
@@ -351,6 +360,9 @@ func scenePCM(narr narrate.Audio, lead int) ([]int16, float64) {
 }
 
 func readNarration(j *sceneJob) (narrate.Audio, error) {
+	if err := j.narr.Verify(); err != nil {
+		return narrate.Audio{}, err
+	}
 	f, err := os.Open(j.narr.Path("narration.wav"))
 	if err != nil {
 		return narrate.Audio{}, err
@@ -393,7 +405,7 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 		}
 		return j.audio.DecodeMeta(&j.timing)
 	}
-	j.audio, _, err = b.stage(ctx, j, StageAudio, key, func(dir string) (any, error) {
+	j.audio, _, err = b.stageSlot(ctx, j, StageAudio, key, false, func(dir string) (any, error) {
 		narr, err := readNarration(j)
 		if err != nil {
 			return nil, err
@@ -409,7 +421,7 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 			return nil, err
 		}
 		defer os.Remove(wav)
-		if err := b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: ffmpeg.SceneAudioArgs(wav, al.samples, b.audio, filepath.Join(dir, "scene.aac"))}); err != nil {
+		if err := b.audioQ.encode(ctx, ffmpeg.SceneAudio{WAV: wav, Samples: al.samples, Out: filepath.Join(dir, "scene.aac")}); err != nil {
 			return nil, err
 		}
 		return al.meta(nm, gain), nil

@@ -193,6 +193,14 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 // muxIO runs one mux: video pieces as IVF on stdin (none when pieces is
 // nil), the audio files concatenated as ADTS on fd 3.
 func (b *builder) muxIO(ctx context.Context, args []string, pieces []videoPiece, c int, v ffmpeg.Video, audio []string) error {
+	if err := b.verify(audio...); err != nil {
+		return err
+	}
+	for _, p := range pieces {
+		if err := b.verify(p.file); err != nil {
+			return err
+		}
+	}
 	ar, aw, err := os.Pipe()
 	if err != nil {
 		return err
@@ -319,12 +327,12 @@ func (b *builder) join(ctx context.Context, l *course.Lesson, jobs []*sceneJob, 
 			lr.Stages = append(lr.Stages, sr)
 			b.reportMu.Unlock()
 		}
-		for name, f := range e.Files {
+		for name := range e.Files {
 			kind, dst := b.outputName(l.ID, spec, name)
 			if kind == "" {
 				continue
 			}
-			if err := publish(e.Path(name), f, dst); err != nil {
+			if err := publish(e, name, dst); err != nil {
 				return err
 			}
 			outputs[kind] = dst

@@ -120,13 +120,23 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-// publish copies a cache file to dst atomically, unless dst already holds
-// the same bytes.
-func publish(src string, want cache.File, dst string) error {
-	if fi, err := os.Stat(dst); err == nil && fi.Size() == want.Size {
-		if got, err := cache.HashFile(dst); err == nil && got == want {
-			return nil
-		}
+// publish copies file name of a cache entry to dst atomically, giving the
+// copy the cache file's modification time. A dst of the right size with
+// that time was published from this very file (entries never change once
+// stored, and any write to dst sets a new time), so it is left alone and
+// the entry is not even read: an up-to-date build reads no output twice.
+// Otherwise the entry is verified before it is copied.
+func publish(e *cache.Entry, name, dst string) error {
+	src := e.Path(name)
+	si, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	if di, err := os.Stat(dst); err == nil && di.Mode().IsRegular() && di.Size() == e.Files[name].Size && di.ModTime().Equal(si.ModTime()) {
+		return nil
+	}
+	if err := e.Verify(); err != nil {
+		return err
 	}
 	in, err := os.Open(src)
 	if err != nil {
@@ -157,9 +167,26 @@ func publish(src string, want cache.File, dst string) error {
 		os.Remove(tmp)
 		return err
 	}
+	if err := os.Chtimes(tmp, si.ModTime(), si.ModTime()); err != nil {
+		os.Remove(tmp)
+		return err
+	}
 	if err := os.Rename(tmp, dst); err != nil {
 		os.Remove(tmp)
 		return err
+	}
+	return nil
+}
+
+// verify checks the cache entries holding files before they are read: a
+// cache hit is only hashed when its files are used. A corrupt entry is
+// removed and the error wraps cache.ErrCorrupt, which makes the lesson
+// build again (buildLesson), remaking that entry.
+func (b *builder) verify(files ...string) error {
+	for _, f := range files {
+		if err := b.opts.Cache.VerifyPath(f); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -28,6 +29,9 @@ const manifestName = "manifest.json"
 // Cache is a folder of entries.
 type Cache struct {
 	dir string
+
+	mu      sync.Mutex
+	entries map[string]*Entry // handed out, by folder
 }
 
 // Open returns the cache rooted at dir, creating it if needed.
@@ -68,12 +72,78 @@ type manifest struct {
 	Meta  json.RawMessage `json:"meta,omitempty"`
 }
 
-// Entry is a verified cache entry.
+// Entry is a cache entry. Its files have the sizes its manifest records;
+// their contents are checked against the manifest's hashes by Verify, which
+// every reader of the files calls first (Get does not hash, so that a build
+// whose outputs are up to date reads no stage's files at all).
 type Entry struct {
 	Key   string
 	Dir   string
 	Files map[string]File
 	Meta  json.RawMessage
+
+	c         *Cache
+	verify    sync.Once
+	verifyErr error
+}
+
+// Verify checks every file of the entry against its manifest's SHA-256,
+// once. An entry that fails is removed and reported as an error wrapping
+// ErrCorrupt: the caller must not use its files, and a rebuild makes it
+// again.
+func (e *Entry) Verify() error {
+	e.verify.Do(func() {
+		for _, name := range sortedNames(e.Files) {
+			got, err := hashFile(filepath.Join(e.Dir, name))
+			if err != nil || got != e.Files[name] {
+				if e.c != nil {
+					e.c.remove(e.Dir)
+				}
+				e.verifyErr = fmt.Errorf("%w: %s: %s changed", ErrCorrupt, e.Key[:12], name)
+				return
+			}
+		}
+	})
+	return e.verifyErr
+}
+
+// verified returns an entry whose files were just hashed.
+func (c *Cache) verified(e *Entry) *Entry {
+	e.c = c
+	e.verify.Do(func() {})
+	c.track(e)
+	return e
+}
+
+func sortedNames(files map[string]File) []string {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// track remembers an entry handed out, so VerifyPath can find it.
+func (c *Cache) track(e *Entry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]*Entry{}
+	}
+	c.entries[e.Dir] = e
+}
+
+// VerifyPath verifies the entry holding the file at path, as Verify does.
+// The entry must have come from this Cache's Get or Put.
+func (c *Cache) VerifyPath(path string) error {
+	c.mu.Lock()
+	e := c.entries[filepath.Dir(path)]
+	c.mu.Unlock()
+	if e == nil {
+		return fmt.Errorf("cache: %s is not in an entry of this build", path)
+	}
+	return e.Verify()
 }
 
 // Path returns the path of a file in the entry.
@@ -89,9 +159,11 @@ func (c *Cache) entryDir(key string) string {
 // ErrCorrupt marks an entry that failed verification.
 var ErrCorrupt = errors.New("cache entry failed verification")
 
-// Get returns the entry for key. A missing entry returns (nil, nil). An entry
-// that fails verification is removed and reported as an error wrapping
-// ErrCorrupt; callers treat it as a miss and rebuild.
+// Get returns the entry for key. A missing entry returns (nil, nil). An
+// entry whose manifest is unreadable or whose files are missing or of the
+// wrong size is removed and reported as an error wrapping ErrCorrupt;
+// callers treat it as a miss and rebuild. File contents are checked by
+// Verify, before they are read.
 func (c *Cache) Get(key string) (*Entry, error) {
 	dir := c.entryDir(key)
 	data, err := os.ReadFile(filepath.Join(dir, manifestName))
@@ -107,15 +179,17 @@ func (c *Cache) Get(key string) (*Entry, error) {
 		return nil, fmt.Errorf("%w: %s: bad manifest", ErrCorrupt, key[:12])
 	}
 	for name, want := range m.Files {
-		got, err := hashFile(filepath.Join(dir, name))
-		if err != nil || got != want {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() != want.Size {
 			c.remove(dir)
 			return nil, fmt.Errorf("%w: %s: %s changed", ErrCorrupt, key[:12], name)
 		}
 	}
 	now := time.Now()
 	_ = os.Chtimes(filepath.Join(dir, manifestName), now, now) // last use, for prune
-	return &Entry{Key: key, Dir: dir, Files: m.Files, Meta: m.Meta}, nil
+	e := &Entry{Key: key, Dir: dir, Files: m.Files, Meta: m.Meta, c: c}
+	c.track(e)
+	return e, nil
 }
 
 // Put builds an entry: fill writes the entry's files into a fresh folder and
@@ -165,7 +239,7 @@ func (c *Cache) Put(key string, fill func(dir string) (meta any, err error)) (*E
 	}
 	if err := os.Rename(tmp, dst); err != nil {
 		// Another writer won the race: use its entry if it verifies.
-		if e, gerr := c.Get(key); gerr == nil && e != nil {
+		if e, gerr := c.Get(key); gerr == nil && e != nil && e.Verify() == nil {
 			return e, nil
 		}
 		// A corrupt leftover: replace it.
@@ -174,7 +248,7 @@ func (c *Cache) Put(key string, fill func(dir string) (meta any, err error)) (*E
 			return nil, err
 		}
 	}
-	return &Entry{Key: key, Dir: dst, Files: m.Files, Meta: m.Meta}, nil
+	return c.verified(&Entry{Key: key, Dir: dst, Files: m.Files, Meta: m.Meta}), nil
 }
 
 // remove deletes an entry folder by first renaming it aside, so a reader
@@ -322,6 +396,9 @@ func (c *Cache) Prune(maxAge time.Duration, maxBytes int64) (Stats, error) {
 func (c *Cache) Clear() (Stats, error) {
 	s, err := c.Stats()
 	if err != nil {
+		return s, err
+	}
+	if err := os.RemoveAll(filepath.Join(c.dir, "memo")); err != nil {
 		return s, err
 	}
 	for _, sub := range []string{"objects", "tmp"} {

@@ -65,15 +65,23 @@ func TestCorruptEntryIsDetectedAndRemoved(t *testing.T) {
 			c, _ := Open(t.TempDir())
 			k := Key(name)
 			corrupt(put(t, c, k, "hello"))
+			// A changed size or manifest is caught by Get; a changed
+			// byte by Verify, which readers call before using the files.
 			e, err := c.Get(k)
-			if e != nil || !errors.Is(err, ErrCorrupt) {
+			if err == nil && e != nil {
+				err = e.Verify()
+				if err2 := c.VerifyPath(e.Path("a.txt")); !errors.Is(err2, ErrCorrupt) {
+					t.Errorf("VerifyPath = %v, want ErrCorrupt", err2)
+				}
+			}
+			if !errors.Is(err, ErrCorrupt) {
 				t.Fatalf("want ErrCorrupt, got %v %v", e, err)
 			}
 			if e, err := c.Get(k); e != nil || err != nil {
 				t.Fatalf("corrupt entry not removed: %v %v", e, err)
 			}
 			put(t, c, k, "hello") // rebuilt
-			if e, err := c.Get(k); e == nil || err != nil {
+			if e, err := c.Get(k); e == nil || err != nil || e.Verify() != nil {
 				t.Fatalf("rebuild: %v %v", e, err)
 			}
 		})
@@ -181,5 +189,32 @@ func TestLockSerializes(t *testing.T) {
 	case <-got:
 	case <-time.After(5 * time.Second):
 		t.Fatal("second lock never taken")
+	}
+}
+
+// Get reads no file contents: a hit whose files are never used costs a
+// stat per file, however large they are.
+func TestGetDoesNotHashUntilVerify(t *testing.T) {
+	c, _ := Open(t.TempDir())
+	k := Key("lazy")
+	e := put(t, c, k, "hello")
+	if err := os.WriteFile(e.Path("a.txt"), []byte("HELLO"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Get(k)
+	if err != nil || got == nil {
+		t.Fatalf("Get of a same-size change = %v, %v; want a hit until verified", got, err)
+	}
+	if err := got.Verify(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("Verify = %v, want ErrCorrupt", err)
+	}
+	if err := got.Verify(); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("second Verify = %v, want the same ErrCorrupt", err)
+	}
+	if _, err := os.Stat(got.Dir); !os.IsNotExist(err) {
+		t.Fatalf("corrupt entry still on disk: %v", err)
+	}
+	if err := c.VerifyPath("/elsewhere/file"); err == nil {
+		t.Fatal("VerifyPath accepted a file outside the build's entries")
 	}
 }

@@ -128,14 +128,10 @@ func ClipAudioArgs(in string, hasAudio bool, samples int, a Audio, out string) [
 	} else {
 		args = append(args, "-f", "lavfi", "-i", fmt.Sprintf("anullsrc=r=%d:cl=mono", a.SampleRate))
 	}
-	return append(args,
+	args = append(args,
 		"-af", fmt.Sprintf("aresample=%d,aformat=channel_layouts=mono,adelay=%d:all=1,apad,atrim=start_sample=%d:end_sample=%d",
-			a.SampleRate, AACFrame*1000/a.SampleRate, AACFrame, samples),
-		"-ac", "1",
-		"-c:a", "aac", "-aac_coder", "fast", "-b:a", a.Bitrate,
-		"-fflags", "+bitexact", "-flags:a", "+bitexact",
-		"-f", "adts", out,
-	)
+			a.SampleRate, AACFrame*1000/a.SampleRate, AACFrame, samples))
+	return append(args, adtsOut(a, out)...)
 }
 
 // ResampleArgs converts mono 16-bit PCM from one rate to another, stdin
@@ -230,13 +226,8 @@ func MixArgs(m Mix, a Audio, out string) []string {
 	// Resampling may leave the voice a few samples short: pad, then cut
 	// to the exact length.
 	graph += fmt.Sprintf("[mix]apad,atrim=start_sample=%d:end_sample=%d[out]", AACFrame, m.Samples)
-	return append(args,
-		"-filter_complex", graph, "-map", "[out]",
-		"-ac", "1",
-		"-c:a", "aac", "-aac_coder", "fast", "-b:a", a.Bitrate,
-		"-fflags", "+bitexact", "-flags:a", "+bitexact",
-		"-f", "adts", out,
-	)
+	args = append(args, "-filter_complex", graph, "-map", "[out]")
+	return append(args, adtsOut(a, out)...)
 }
 
 func sec(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -202,4 +203,22 @@ func (r *Runner) Version(ctx context.Context) (string, error) {
 		r.version = m[1]
 	})
 	return r.version, r.verErr
+}
+
+// Identity names the ffmpeg binary the Runner runs: its resolved path, size
+// and modification time. It changes when ffmpeg is replaced or upgraded,
+// so the version can be remembered under it instead of asked every run.
+func (r *Runner) Identity() (string, error) {
+	p, err := exec.LookPath(r.ffmpeg())
+	if err != nil {
+		return "", err
+	}
+	if p, err = filepath.EvalSymlinks(p); err != nil {
+		return "", err
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %d %d", p, fi.Size(), fi.ModTime().UnixNano()), nil
 }

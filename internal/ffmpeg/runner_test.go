@@ -3,6 +3,8 @@ package ffmpeg
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +70,30 @@ func TestVersion(t *testing.T) {
 	v, err := New().Version(context.Background())
 	if err != nil || v == "" || strings.Contains(v, " ") {
 		t.Fatalf("version %q, %v", v, err)
+	}
+}
+
+func TestIdentityChangesWhenTheBinaryIsReplaced(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "ffmpeg")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho 'ffmpeg version 1'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{FFmpeg: bin}
+	a, err := r.Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := r.Identity(); b != a {
+		t.Fatalf("identity not stable: %q then %q", a, b)
+	}
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho 'ffmpeg version 22'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := r.Identity(); b == a {
+		t.Fatalf("identity %q did not change when the binary did", a)
+	}
+	if _, err := (&Runner{FFmpeg: filepath.Join(dir, "missing")}).Identity(); err == nil {
+		t.Fatal("no error for a missing binary")
 	}
 }

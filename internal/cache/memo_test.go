@@ -1,0 +1,57 @@
+package cache
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestMemoComputesOncePerKey(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	compute := func(v string) func() (string, error) {
+		return func() (string, error) { calls++; return v, nil }
+	}
+	for range 3 {
+		got, err := c.Memo("tool /usr/bin/x 100 1", compute("1.0"))
+		if err != nil || got != "1.0" {
+			t.Fatalf("Memo = %q, %v", got, err)
+		}
+	}
+	if calls != 1 {
+		t.Fatalf("computed %d times, want 1", calls)
+	}
+	// Another process (a new Cache on the same folder) finds it too.
+	c2, _ := Open(dir)
+	if got, _ := c2.Memo("tool /usr/bin/x 100 1", compute("other")); got != "1.0" || calls != 1 {
+		t.Fatalf("second process: %q after %d calls", got, calls)
+	}
+	// A new identity (the tool was upgraded) asks again.
+	if got, _ := c.Memo("tool /usr/bin/x 120 2", compute("2.0")); got != "2.0" || calls != 2 {
+		t.Fatalf("new key: %q after %d calls", got, calls)
+	}
+	// Clear forgets.
+	if _, err := c.Clear(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.Memo("tool /usr/bin/x 100 1", compute("1.1")); got != "1.1" || calls != 3 {
+		t.Fatalf("after Clear: %q after %d calls", got, calls)
+	}
+}
+
+func TestMemoDoesNotRememberFailures(t *testing.T) {
+	c, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	if _, err := c.Memo("k", func() (string, error) { return "", boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	if got, err := c.Memo("k", func() (string, error) { return "ok", nil }); err != nil || got != "ok" {
+		t.Fatalf("after a failure: %q, %v", got, err)
+	}
+}
