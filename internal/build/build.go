@@ -56,7 +56,7 @@ const (
 	audioVersion     = "3"
 	frameVersion     = "1"
 	stillVersion     = "2" // 2: YUV converted in Go, piped raw
-	joinVersion      = "3"
+	joinVersion      = "4" // 4: MP4s written by package mp4
 	thumbnailVersion = "1"
 
 	statesVersion     = "1"
@@ -102,7 +102,9 @@ type builder struct {
 	c        *course.Course
 	out      string
 	sem      chan struct{}
-	audioQ   *audioBatcher
+	audioQ   *batcher[ffmpeg.SceneAudio]
+	stillMu  sync.Mutex
+	stillQ   map[ffmpeg.Video]*batcher[ffmpeg.RawStill]
 	prog     progress.Reporter
 	video    ffmpeg.Video
 	audio    ffmpeg.Audio
@@ -157,7 +159,7 @@ func newBuilder(opts Options) (*builder, error) {
 		tmpls: newTemplateSet(c.Dir),
 	}
 	b.tmpls.ov = render.Overrides{Colors: c.Branding.Colors, Fonts: c.Branding.Fonts, BaseDir: c.Dir}
-	b.audioQ = &audioBatcher{b: b, max: audioBatchMax}
+	b.audioQ = &batcher[ffmpeg.SceneAudio]{b: b, max: audioBatchMax, args: func(s []ffmpeg.SceneAudio) []string { return ffmpeg.SceneAudioBatchArgs(s, b.audio) }}
 	if err := b.setupVariants(); err != nil {
 		return nil, err
 	}
@@ -284,11 +286,6 @@ func (b *builder) warn(lesson, scene, msg string) {
 	b.reportMu.Unlock()
 	b.emit(progress.Event{Type: progress.Warning, Lesson: lesson, Scene: scene, Message: msg})
 }
-
-// audioBatchMax bounds the scenes one ffmpeg process encodes (one after
-// another, on one core): small batches still spread over the workers, and
-// four scenes already pay ffmpeg's start-up a quarter as often.
-const audioBatchMax = 4
 
 // acquire takes a worker slot; the returned func gives it back.
 func (b *builder) acquire(ctx context.Context) (func(), error) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/tecno-video/tecno/internal/cache"
 	"github.com/tecno-video/tecno/internal/course"
-	"github.com/tecno-video/tecno/internal/ffmpeg"
 	"github.com/tecno-video/tecno/internal/progress"
 	"github.com/tecno-video/tecno/internal/subtitle"
 )
@@ -67,28 +65,20 @@ func (b *builder) joinCourse(ctx context.Context) error {
 	key := cache.Key(keys...)
 	name := b.courseName()
 	e, cached, err := b.cachedJoin(ctx, "", key, func(dir string) (any, error) {
-		tmp := filepath.Join(b.opts.Cache.Dir(), "tmp", "mux-"+filepath.Base(dir))
-		if err := os.MkdirAll(tmp, 0o755); err != nil {
-			return nil, err
-		}
-		defer os.RemoveAll(tmp)
-		var srt string
+		lang := iso6392(b.c.Language)
+		var subs []subTrack
 		if len(cues) > 0 {
-			srt = filepath.Join(dir, "course.srt")
-			if err := writeWith(srt, func(w io.Writer) error { return subtitle.WriteSRT(w, cues) }); err != nil {
+			subs = append(subs, subTrack{lang: lang, cues: cues})
+			if err := writeWith(filepath.Join(dir, "course.srt"), func(w io.Writer) error { return subtitle.WriteSRT(w, cues) }); err != nil {
 				return nil, err
 			}
 			if err := writeWith(filepath.Join(dir, "course.vtt"), func(w io.Writer) error { return subtitle.WriteVTT(w, cues) }); err != nil {
 				return nil, err
 			}
 		}
-		chapters := filepath.Join(tmp, "chapters.txt")
-		whole := &course.Lesson{Title: b.c.Title}
-		if err := writeWith(chapters, func(w io.Writer) error { return writeFFMetadata(w, b.c, whole, chaps) }); err != nil {
-			return nil, err
-		}
-		args := ffmpeg.MuxArgs(ffmpeg.Mux{Subtitles: srt, Chapters: chapters, Language: iso6392(b.c.Language), Out: filepath.Join(dir, "course.mp4")})
-		if err := b.muxIO(ctx, args, pieces, h264Codec, b.video, audio); err != nil {
+		err := b.writeMP4(ctx, mp4Out{path: filepath.Join(dir, "course.mp4"), pieces: pieces, codec: h264Codec, video: b.video,
+			audio: audio, lang: lang, subs: subs, chapters: chaps, tags: mp4Tags(b.c, &course.Lesson{Title: b.c.Title})})
+		if err != nil {
 			return nil, err
 		}
 		return joinMeta{Duration: float64(frames) / fps, Frames: frames, Chapters: chaps, Cues: len(cues)}, nil

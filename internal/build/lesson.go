@@ -17,6 +17,7 @@ import (
 
 	"github.com/tecno-video/tecno/internal/cache"
 	"github.com/tecno-video/tecno/internal/course"
+	"github.com/tecno-video/tecno/internal/mp4"
 	"github.com/tecno-video/tecno/internal/progress"
 	"github.com/tecno-video/tecno/internal/render"
 )
@@ -288,6 +289,11 @@ func writeFFMetadata(w io.Writer, c *course.Course, l *course.Lesson, chapters [
 			int64(ch.Start*1000+0.5), int64(ch.End*1000+0.5), esc(ch.Title))
 	}
 	return nil
+}
+
+// mp4Tags are the MP4 tags writeFFMetadata gives ffmpeg's outputs.
+func mp4Tags(c *course.Course, l *course.Lesson) mp4.Tags {
+	return mp4.Tags{Title: firstOf(l.Title, c.Title), Album: c.Title, Artist: c.Author}
 }
 
 // iso6392 maps a BCP 47 tag to the ISO 639-2/B code MP4 stores.

@@ -2,8 +2,8 @@ package build
 
 import (
 	"bufio"
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 
 	"github.com/tecno-video/tecno/internal/cache"
 	"github.com/tecno-video/tecno/internal/course"
@@ -143,38 +144,63 @@ func (b *builder) encodeKey(src *cache.Entry, files []string, codec int, v ffmpe
 	return cache.Key(parts...)
 }
 
-// encodePicture encodes one PNG as a still picture of the codec. img, when
-// not nil, holds the PNG's pixels already (the frame was just rendered).
-// H.264 pictures reach the encoder as YUV converted here, so a picture
-// encodes the same whether it came from memory or from the cache.
-func (b *builder) encodePicture(ctx context.Context, png string, img *image.RGBA, codec int, v ffmpeg.Video) ([]byte, error) {
+// encodePicture encodes one PNG as a still picture of the codec, written
+// to dst. img, when not nil, holds the PNG's pixels already (the frame was
+// just rendered). H.264 pictures reach the encoder as YUV converted here,
+// so a picture encodes the same whether it came from memory or from the
+// cache, and they are encoded in batches (batcher): the caller must not
+// hold a worker slot.
+func (b *builder) encodePicture(ctx context.Context, png string, img *image.RGBA, codec int, v ffmpeg.Video, dst string) error {
 	if codec == vp9Codec {
-		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.VP9StillArgs(png, v), nil)
+		release, err := b.acquire(ctx)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.VP9StillArgs(png, v), nil)
+		release()
+		if err != nil {
+			return err
 		}
 		if _, err := vp9.ParseStill(out); err != nil {
-			return nil, err
+			return err
 		}
-		return out, nil
+		return os.WriteFile(dst, out, 0o644)
 	}
 	if img == nil {
 		var err error
 		if img, err = loadRGBA(png); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if sz := img.Bounds().Size(); sz.X != v.Width || sz.Y != v.Height {
-		return nil, fmt.Errorf("%s is %dx%d, want %dx%d", png, sz.X, sz.Y, v.Width, v.Height)
+		return fmt.Errorf("%s is %dx%d, want %dx%d", png, sz.X, sz.Y, v.Width, v.Height)
 	}
-	out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.StillRawArgs(v), bytes.NewReader(render.YUV420(img)))
+	yuv := dst + ".yuv"
+	if err := os.WriteFile(yuv, render.YUV420(img), 0o644); err != nil {
+		return err
+	}
+	defer os.Remove(yuv)
+	if err := b.stillBatcher(v).do(ctx, ffmpeg.RawStill{YUV: yuv, Out: dst}); err != nil {
+		return err
+	}
+	out, err := os.ReadFile(dst)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if _, err := h264.ParseStill(out); err != nil {
-		return nil, err
+	_, err = h264.ParseStill(out)
+	return err
+}
+
+// encodePictures encodes several pictures at once (so that they share an
+// ffmpeg process), into dir with the names dsts.
+func (b *builder) encodePictures(ctx context.Context, pngs, dsts []string, codec int, v ffmpeg.Video) error {
+	errs := make([]error, len(pngs))
+	var wg sync.WaitGroup
+	for i := range pngs {
+		wg.Go(func() { errs[i] = b.encodePicture(ctx, pngs[i], nil, codec, v, dsts[i]) })
 	}
-	return out, nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // runVisual renders a scene at size variant vi and encodes its pictures:
@@ -218,18 +244,14 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 	}
 	for _, c := range b.codecsFor(vi) {
 		c := c
-		vis.enc[c].still, _, err = b.stage(ctx, j, b.stageName(StageStill, vi, c), b.encodeKey(vis.frame, []string{"frame.png"}, c, v),
+		vis.enc[c].still, _, err = b.stageSlot(ctx, j, b.stageName(StageStill, vi, c), b.encodeKey(vis.frame, []string{"frame.png"}, c, v), false,
 			func(dir string) (any, error) {
 				if rendered == nil {
 					if err := vis.frame.Verify(); err != nil {
 						return nil, err
 					}
 				}
-				out, err := b.encodePicture(ctx, vis.frame.Path("frame.png"), rendered, c, v)
-				if err != nil {
-					return nil, err
-				}
-				return nil, os.WriteFile(filepath.Join(dir, "still"+encExt[c]), out, 0o644)
+				return nil, b.encodePicture(ctx, vis.frame.Path("frame.png"), rendered, c, v, filepath.Join(dir, "still"+encExt[c]))
 			})
 		if err != nil {
 			return err
@@ -276,21 +298,17 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 	}
 	for _, c := range b.codecsFor(vi) {
 		c := c
-		vis.enc[c].states, _, err = b.stage(ctx, j, b.stageName(StageStateStills, vi, c), b.encodeKey(vis.states, pngs, c, v),
+		vis.enc[c].states, _, err = b.stageSlot(ctx, j, b.stageName(StageStateStills, vi, c), b.encodeKey(vis.states, pngs, c, v), false,
 			func(dir string) (any, error) {
 				if err := vis.states.Verify(); err != nil {
 					return nil, err
 				}
+				srcs := make([]string, len(pngs))
+				dsts := make([]string, len(pngs))
 				for i, p := range pngs {
-					out, err := b.encodePicture(ctx, vis.states.Path(p), nil, c, v)
-					if err != nil {
-						return nil, err
-					}
-					if err := os.WriteFile(filepath.Join(dir, stateFile(i, encExt[c])), out, 0o644); err != nil {
-						return nil, err
-					}
+					srcs[i], dsts[i] = vis.states.Path(p), filepath.Join(dir, stateFile(i, encExt[c]))
 				}
-				return nil, nil
+				return nil, b.encodePictures(ctx, srcs, dsts, c, v)
 			})
 		if err != nil {
 			return err

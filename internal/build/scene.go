@@ -421,7 +421,7 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 			return nil, err
 		}
 		defer os.Remove(wav)
-		if err := b.audioQ.encode(ctx, ffmpeg.SceneAudio{WAV: wav, Samples: al.samples, Out: filepath.Join(dir, "scene.aac")}); err != nil {
+		if err := b.audioQ.do(ctx, ffmpeg.SceneAudio{WAV: wav, Samples: al.samples, Out: filepath.Join(dir, "scene.aac")}); err != nil {
 			return nil, err
 		}
 		return al.meta(nm, gain), nil

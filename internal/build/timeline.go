@@ -108,9 +108,7 @@ func (b *builder) lessonTimeline(jobs []*sceneJob) timeline {
 	return tl
 }
 
-// writeVideo writes pieces as an IVF stream of the codec, checking that
-// every piece shares the first one's stream parameters. Pieces are read
-// one at a time, so memory does not grow with the lesson.
+// writeVideo writes pieces as an IVF stream of the codec.
 func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.Video) error {
 	bw := bufio.NewWriterSize(w, 256<<10)
 	total := 0
@@ -125,6 +123,21 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 	if err != nil {
 		return err
 	}
+	if err := b.accessUnits(pieces, c, v, func(au []byte) error {
+		_, err := ivf.Write(au)
+		return err
+	}); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// accessUnits passes each picture of the pieces, in order, to fn (which
+// must not keep it), checking that every piece shares the first one's
+// stream parameters. Pieces are read one at a time, so memory does not
+// grow with the lesson.
+func (b *builder) accessUnits(pieces []videoPiece, c int, v ffmpeg.Video, fn func(au []byte) error) error {
+	w := auWriter(fn)
 	var (
 		ref264 *h264.Still
 		ref9   *vp9.Still
@@ -137,6 +150,7 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 		if err != nil {
 			return err
 		}
+		var werr error // what writing the piece's pictures returned
 		switch {
 		case c == vp9Codec && p.Clip:
 			clip, err := vp9.ParseClip(data)
@@ -146,7 +160,7 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 			if ref9 != nil && !clip.Compatible(ref9) {
 				return mismatch(p)
 			}
-			err = clip.WriteFrames(ivf, p.Frames)
+			werr = clip.WriteFrames(w, p.Frames)
 		case c == vp9Codec:
 			st, err := vp9.ParseStill(data)
 			if err != nil {
@@ -157,7 +171,7 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 			} else if !st.Compatible(ref9) {
 				return mismatch(p)
 			}
-			err = st.WriteFrames(ivf, p.Frames, b.opts.GOP)
+			werr = st.WriteFrames(w, p.Frames, b.opts.GOP)
 		case p.Clip:
 			clip, err := h264.ParseClip(data)
 			if err != nil {
@@ -170,7 +184,7 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 			} else if !clip.Compatible(ref264) {
 				return mismatch(p)
 			}
-			err = clip.WriteFrames(ivf, p.Frames)
+			werr = clip.WriteFrames(w, p.Frames)
 		default:
 			st, err := h264.ParseStill(data)
 			if err != nil {
@@ -181,13 +195,24 @@ func (b *builder) writeVideo(w io.Writer, pieces []videoPiece, c int, v ffmpeg.V
 			} else if !st.Compatible(ref264) {
 				return mismatch(p)
 			}
-			err = st.WriteFrames(ivf, p.Frames, b.opts.GOP)
+			werr = st.WriteFrames(w, p.Frames, b.opts.GOP)
 		}
-		if err != nil {
-			return err
+		if werr != nil {
+			return werr
 		}
 	}
-	return bw.Flush()
+	return nil
+}
+
+// auWriter adapts a function to the one-Write-per-picture writers of
+// packages h264 and vp9.
+type auWriter func(au []byte) error
+
+func (f auWriter) Write(p []byte) (int, error) {
+	if err := f(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // muxIO runs one mux: video pieces as IVF on stdin (none when pieces is
@@ -426,7 +451,14 @@ func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec
 	}
 	// Translations: a track each (soft even when the main language is
 	// burned in), and for the main output their .srt and .vtt files.
-	var tracks []ffmpeg.SubtitleTrack
+	var (
+		tracks []ffmpeg.SubtitleTrack
+		subs   []subTrack
+	)
+	lang := iso6392(b.c.Language)
+	if srt != "" {
+		subs = append(subs, subTrack{lang: lang, cues: tl.cues})
+	}
 	duration := float64(tl.frames) / float64(b.video.FPS)
 	for _, tr := range trs {
 		cues, cut := tr.fit(duration)
@@ -446,24 +478,30 @@ func (b *builder) muxLesson(ctx context.Context, l *course.Lesson, spec joinSpec
 			}
 		}
 		tracks = append(tracks, ffmpeg.SubtitleTrack{File: p, Language: trackLanguage(tr.Lang)})
+		subs = append(subs, subTrack{lang: trackLanguage(tr.Lang), cues: cues})
 	}
 	chapters := filepath.Join(tmp, "chapters.txt")
 	if err := writeWith(chapters, func(w io.Writer) error { return writeFFMetadata(w, b.c, l, tl.chapters) }); err != nil {
 		return nil, err
 	}
-	lang := iso6392(b.c.Language)
 	v := b.sizes[spec.vi].video
 	var args []string
 	switch spec.kind {
 	case "mp4":
-		args = ffmpeg.MuxArgs(ffmpeg.Mux{Subtitles: srt, Chapters: chapters, Language: lang, Out: filepath.Join(dir, "lesson.mp4"), Tracks: tracks})
+		err := b.writeMP4(ctx, mp4Out{path: filepath.Join(dir, "lesson.mp4"), pieces: pieces, codec: spec.codec, video: v,
+			audio: audio, lang: lang, subs: subs, chapters: tl.chapters, tags: mp4Tags(b.c, l)})
+		if err != nil {
+			return nil, err
+		}
 	case "webm":
 		args = ffmpeg.WebMArgs(ffmpeg.WebM{Subtitles: srt, Chapters: chapters, Language: lang, Out: filepath.Join(dir, "lesson.webm"), Tracks: tracks})
 	case "m4a":
 		args = ffmpeg.AudioOnlyArgs(chapters, lang, filepath.Join(dir, "lesson.m4a"))
 	}
-	if err := b.muxIO(ctx, args, pieces, spec.codec, v, audio); err != nil {
-		return nil, err
+	if args != nil {
+		if err := b.muxIO(ctx, args, pieces, spec.codec, v, audio); err != nil {
+			return nil, err
+		}
 	}
 	if spec.kind == "webm" {
 		if err := blankMuxingApp(filepath.Join(dir, "lesson.webm")); err != nil {

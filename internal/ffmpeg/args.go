@@ -56,23 +56,44 @@ func StillArgs(png string, v Video) []string {
 		"-framerate", strconv.Itoa(v.FPS),
 		"-i", png,
 		"-vf", fmt.Sprintf("scale=%d:%d:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p", v.Width, v.Height),
-	), stillEncode(v)...)
+	), stillEncode(v, "pipe:1")...)
 }
 
-// StillRawArgs is StillArgs for a picture already converted to planar
-// YUV 4:2:0 (BT.709, limited range) at the output size, read from stdin:
-// ffmpeg neither decodes a PNG nor converts colours.
-func StillRawArgs(v Video) []string {
-	return append(append(base(),
+// RawStill is one picture to encode: a file of planar YUV 4:2:0 at the
+// output size, and the Annex B file to write.
+type RawStill struct {
+	YUV string
+	Out string
+}
+
+// StillRawBatchArgs encodes pictures already converted to planar YUV 4:2:0
+// (BT.709, limited range) at the output size, so ffmpeg neither decodes a
+// PNG nor converts colours. Several go in one ffmpeg process, each with
+// its own encoder, so each output is byte for byte what a process of its
+// own makes of it (see SceneAudioBatchArgs for why).
+func StillRawBatchArgs(stills []RawStill, v Video) []string {
+	args := base()
+	for _, s := range stills {
+		args = append(args, rawInput(v, s.YUV)...)
+	}
+	for i, s := range stills {
+		args = append(args, "-map", fmt.Sprintf("%d:v:0", i))
+		args = append(args, stillEncode(v, s.Out)...)
+	}
+	return args
+}
+
+func rawInput(v Video, in string) []string {
+	return []string{
 		"-f", "rawvideo", "-pix_fmt", "yuv420p",
 		"-s", fmt.Sprintf("%dx%d", v.Width, v.Height),
 		"-framerate", strconv.Itoa(v.FPS),
-		"-i", "pipe:0",
-	), stillEncode(v)...)
+		"-i", in,
+	}
 }
 
 // stillEncode is the encoding half of the still arguments.
-func stillEncode(v Video) []string {
+func stillEncode(v Video, out string) []string {
 	return []string{
 		"-frames:v", "1",
 		"-c:v", "libx264",
@@ -84,7 +105,7 @@ func stillEncode(v Video) []string {
 		"-g", "300",
 		"-x264-params", "cabac=0:stitchable=1:weightp=0:ref=1",
 		"-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv",
-		"-f", "h264", "pipe:1",
+		"-f", "h264", out,
 	}
 }
 
@@ -129,17 +150,6 @@ func DecodeAudioArgs(in string, rate int) []string {
 	return append(base(), "-i", in, "-vn", "-ac", "1", "-ar", strconv.Itoa(rate), "-f", "s16le", "pipe:1")
 }
 
-// Mux describes the final join of a lesson.
-type Mux struct {
-	// Video arrives as IVF on stdin; audio as ADTS on fd 3.
-	Subtitles string // SRT file, or "" for none
-	Chapters  string // FFMETADATA file with the title and chapters
-	Language  string // ISO 639-2 code for the audio and subtitle streams
-	Out       string
-	// Tracks are more subtitle tracks (SRT), in other languages.
-	Tracks []SubtitleTrack
-}
-
 // SubtitleTrack is a subtitle file in a language.
 type SubtitleTrack struct {
 	File     string
@@ -161,37 +171,4 @@ func subtitleTracks(main, lang string, more []SubtitleTrack) []SubtitleTrack {
 		subs = append(subs, SubtitleTrack{File: main, Language: lang})
 	}
 	return append(subs, more...)
-}
-
-// MuxArgs joins the lesson by stream copy into a fast-start MP4.
-func MuxArgs(m Mux) []string {
-	args := append(base(),
-		"-thread_queue_size", strconv.Itoa(pipeQueue), "-f", "ivf", "-i", "pipe:0",
-		"-thread_queue_size", strconv.Itoa(pipeQueue), "-f", "aac", "-i", "pipe:3",
-	)
-	subs := subtitleTracks(m.Subtitles, m.Language, m.Tracks)
-	for _, s := range subs {
-		args = append(args, "-f", "srt", "-i", s.File)
-	}
-	meta := 2 + len(subs)
-	args = append(args, "-f", "ffmetadata", "-i", m.Chapters,
-		"-map", "0:v", "-map", "1:a")
-	for i := range subs {
-		args = append(args, "-map", strconv.Itoa(2+i)+":s")
-	}
-	args = append(args,
-		"-map_metadata", strconv.Itoa(meta), "-map_chapters", strconv.Itoa(meta),
-		"-c:v", "copy", "-c:a", "copy")
-	if len(subs) > 0 {
-		args = append(args, "-c:s", "mov_text")
-	}
-	for i, s := range subs {
-		args = append(args, "-metadata:s:s:"+strconv.Itoa(i), "language="+s.Language)
-	}
-	return append(args,
-		"-metadata:s:a:0", "language="+m.Language,
-		"-movflags", "+faststart",
-		"-fflags", "+bitexact",
-		"-f", "mp4", m.Out,
-	)
 }

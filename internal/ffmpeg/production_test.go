@@ -23,7 +23,6 @@ func TestProductionArgs(t *testing.T) {
 		"mix":               MixArgs(mix, DefaultAudio, "/c/lesson.aac"),
 		"mix_music_only":    MixArgs(noDuck, DefaultAudio, "/c/lesson.aac"),
 		"webm":              WebMArgs(WebM{Subtitles: "/c/lesson.srt", Chapters: "/c/chapters.txt", Language: "eng", Out: "/c/lesson.webm", Tracks: []SubtitleTrack{{"/c/pt.srt", "por"}}}),
-		"mux_translations":  MuxArgs(Mux{Subtitles: "/c/lesson.srt", Chapters: "/c/chapters.txt", Language: "eng", Out: "/c/lesson.mp4", Tracks: []SubtitleTrack{{"/c/pt.srt", "por"}, {"/c/es.srt", "spa"}}}),
 		"audio_only":        AudioOnlyArgs("/c/chapters.txt", "por", "/c/lesson.m4a"),
 		"loudness":          LoudnessArgs("/c/bed.mp3"),
 		"resample":          ResampleArgs(22050, 48000),

@@ -78,6 +78,7 @@ type Client struct {
 
 	mu     sync.Mutex
 	images map[string]string // portrait file digest → uploaded URL
+	imgMu  sync.Mutex        // held while a portrait uploads
 }
 
 var _ avatar.Presenter = (*Client)(nil)
@@ -307,6 +308,10 @@ func (c *Client) UploadImage(ctx context.Context, file string) (string, error) {
 	}
 	sum := sha256.Sum256(data)
 	key := hex.EncodeToString(sum[:])
+	// One upload at a time: scenes whose talks start together share the
+	// first upload instead of each sending the portrait.
+	c.imgMu.Lock()
+	defer c.imgMu.Unlock()
 	c.mu.Lock()
 	u, ok := c.images[key]
 	c.mu.Unlock()
