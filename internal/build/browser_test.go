@@ -4,17 +4,12 @@ package build
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,7 +105,7 @@ func copyDir(t *testing.T, src, dst string) {
 // every video must reach readyState 4 (HAVE_ENOUGH_DATA) with the duration
 // ffprobe reads, and its subtitle track must hold the VTT's cues.
 func TestBrowserPlaysTheExampleCourse(t *testing.T) {
-	chromium := testtool.Require(t, "chromium")
+	testtool.Require(t, "chromium")
 	f := newFixture(t, "placeholder: true\n")
 	copyDir(t, filepath.Join("..", "..", "examples", "intro"), f.dir)
 	data, err := os.ReadFile(filepath.Join(f.dir, "course.yaml"))
@@ -125,51 +120,7 @@ func TestBrowserPlaysTheExampleCourse(t *testing.T) {
 	rep := f.build("", "")
 	out := filepath.Join(f.dir, "out")
 
-	results := make(chan []byte, 1)
-	mux := http.NewServeMux()
-	mux.Handle("/", http.FileServer(http.Dir(out)))
-	mux.HandleFunc("/__probe.html", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(probePage))
-	})
-	mux.HandleFunc("/__result", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		select {
-		case results <- body:
-		default:
-		}
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-
-	// Chromium stays up (the debugging port keeps a headless browser
-	// alive) until the page has posted its results; then it is stopped.
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-		"--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required", "--remote-debugging-port=0",
-		"--user-data-dir="+t.TempDir(), srv.URL+"/__probe.html")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	// Its own process group, so that stopping it stops its renderers too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	var body []byte
-	select {
-	case body = <-results:
-	case err := <-exited:
-		t.Fatalf("chromium exited before the page reported: %v\n%s", err, tail(stderr.String(), 2000))
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("the page reported nothing in 2 minutes\n%s", tail(stderr.String(), 2000))
-	}
-	cancel()
-	<-exited
+	body := testtool.Browse(t, http.FileServer(http.Dir(out)), probePage, 2*time.Minute)
 	var videos []browserVideo
 	if err := json.Unmarshal(body, &videos); err != nil {
 		t.Fatalf("result %q: %v", body, err)
@@ -203,11 +154,4 @@ func TestBrowserPlaysTheExampleCourse(t *testing.T) {
 			}
 		})
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }

@@ -3,15 +3,9 @@
 package mp4
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -30,7 +24,7 @@ function report(why) {
   if (sent) return;
   sent = true;
   const q = v.getVideoPlaybackQuality ? v.getVideoPlaybackQuality() : {};
-  fetch("/result", {method: "POST", body: JSON.stringify({why: why,
+  fetch("/__result", {method: "POST", body: JSON.stringify({why: why,
     duration: v.duration, currentTime: v.currentTime, ended: v.ended,
     width: v.videoWidth, height: v.videoHeight, error: v.error ? v.error.code : 0,
     frames: v.webkitDecodedFrameCount || q.totalVideoFrames || 0,
@@ -59,53 +53,14 @@ type playResult struct {
 // TestChromiumPlays has headless Chromium play a file from Write over HTTP
 // (range requests, as a page would) to its end.
 func TestChromiumPlays(t *testing.T) {
-	chromium := testtool.Require(t, "chromium")
+	testtool.Require(t, "chromium")
 	_, aus, _ := streams(t)
 	out := filepath.Join(t.TempDir(), "out.mp4")
 	writeFile(t, fixtureMovie(t), out)
 
-	results := make(chan []byte, 1)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/out.mp4", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, out) })
-	mux.HandleFunc("/play.html", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(playPage))
-	})
-	mux.HandleFunc("/result", func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		select {
-		case results <- body:
-		default:
-		}
-	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-		"--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required", "--remote-debugging-port=0",
-		"--user-data-dir="+t.TempDir(), srv.URL+"/play.html")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	var body []byte
-	select {
-	case body = <-results:
-	case err := <-exited:
-		t.Fatalf("chromium exited before the page reported: %v\n%s", err, stderr.String())
-	case <-time.After(time.Minute):
-		t.Fatalf("the page reported nothing in a minute\n%s", stderr.String())
-	}
-	cancel()
-	<-exited
+	body := testtool.Browse(t, mux, playPage, time.Minute)
 	var r playResult
 	if err := json.Unmarshal(body, &r); err != nil {
 		t.Fatalf("result %q: %v", body, err)
