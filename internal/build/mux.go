@@ -236,4 +236,3 @@ func (s *adtsSource) WriteSample(w io.Writer, i int) error {
 	_, err := w.Write(s.frames[i-s.first])
 	return err
 }
-
