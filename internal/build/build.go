@@ -55,7 +55,7 @@ const (
 	narrateVersion   = "1"
 	audioVersion     = "3"
 	frameVersion     = "1"
-	stillVersion     = "2" // 2: YUV converted in Go, piped raw
+	stillVersion     = "3" // 3: YUV converted in Go; one x264 thread
 	joinVersion      = "4" // 4: MP4s written by package mp4
 	thumbnailVersion = "1"
 
@@ -285,6 +285,16 @@ func (b *builder) warn(lesson, scene, msg string) {
 	b.report.Warnings = append(b.report.Warnings, msg)
 	b.reportMu.Unlock()
 	b.emit(progress.Event{Type: progress.Warning, Lesson: lesson, Scene: scene, Message: msg})
+}
+
+// withSlot runs fn under a worker slot.
+func (b *builder) withSlot(ctx context.Context, fn func() error) error {
+	release, err := b.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return fn()
 }
 
 // acquire takes a worker slot; the returned func gives it back.

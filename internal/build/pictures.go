@@ -150,7 +150,7 @@ func (b *builder) encodeKey(src *cache.Entry, files []string, codec int, v ffmpe
 // so a picture encodes the same whether it came from memory or from the
 // cache, and they are encoded in batches (batcher): the caller must not
 // hold a worker slot.
-func (b *builder) encodePicture(ctx context.Context, png string, img *image.RGBA, codec int, v ffmpeg.Video, dst string) error {
+func (b *builder) encodePicture(ctx context.Context, png, yuv string, codec int, v ffmpeg.Video, dst string) error {
 	if codec == vp9Codec {
 		release, err := b.acquire(ctx)
 		if err != nil {
@@ -166,20 +166,15 @@ func (b *builder) encodePicture(ctx context.Context, png string, img *image.RGBA
 		}
 		return os.WriteFile(dst, out, 0o644)
 	}
-	if img == nil {
-		var err error
-		if img, err = loadRGBA(png); err != nil {
+	if yuv == "" {
+		// Converted under a worker slot (the picture holds some 10 MB),
+		// then it waits for an encoder batch without one.
+		yuv = dst + ".yuv"
+		defer os.Remove(yuv)
+		if err := b.withSlot(ctx, func() error { return writeYUV(png, nil, v, yuv) }); err != nil {
 			return err
 		}
 	}
-	if sz := img.Bounds().Size(); sz.X != v.Width || sz.Y != v.Height {
-		return fmt.Errorf("%s is %dx%d, want %dx%d", png, sz.X, sz.Y, v.Width, v.Height)
-	}
-	yuv := dst + ".yuv"
-	if err := os.WriteFile(yuv, render.YUV420(img), 0o644); err != nil {
-		return err
-	}
-	defer os.Remove(yuv)
 	if err := b.stillBatcher(v).do(ctx, ffmpeg.RawStill{YUV: yuv, Out: dst}); err != nil {
 		return err
 	}
@@ -191,13 +186,28 @@ func (b *builder) encodePicture(ctx context.Context, png string, img *image.RGBA
 	return err
 }
 
+// writeYUV writes a picture (img, else the PNG file png) as the planar
+// YUV the still encoder reads.
+func writeYUV(png string, img *image.RGBA, v ffmpeg.Video, dst string) error {
+	if img == nil {
+		var err error
+		if img, err = loadRGBA(png); err != nil {
+			return err
+		}
+	}
+	if sz := img.Bounds().Size(); sz.X != v.Width || sz.Y != v.Height {
+		return fmt.Errorf("%s is %dx%d, want %dx%d", png, sz.X, sz.Y, v.Width, v.Height)
+	}
+	return os.WriteFile(dst, render.YUV420(img), 0o644)
+}
+
 // encodePictures encodes several pictures at once (so that they share an
 // ffmpeg process), into dir with the names dsts.
 func (b *builder) encodePictures(ctx context.Context, pngs, dsts []string, codec int, v ffmpeg.Video) error {
 	errs := make([]error, len(pngs))
 	var wg sync.WaitGroup
 	for i := range pngs {
-		wg.Go(func() { errs[i] = b.encodePicture(ctx, pngs[i], nil, codec, v, dsts[i]) })
+		wg.Go(func() { errs[i] = b.encodePicture(ctx, pngs[i], "", codec, v, dsts[i]) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -223,13 +233,26 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 	}
 	var (
 		cached   bool
-		rendered *image.RGBA // the frame's pixels, when rendered now
+		rendered string // the frame as YUV, when rendered now (a file outside the entry)
 	)
 	vis.frame, cached, err = b.stage(ctx, j, b.stageName(StageFrame, vi, h264Codec), key, func(dir string) (any, error) {
 		img, warnings, err := b.renderPNG(j, tmpl, in, filepath.Join(dir, "frame.png"), vi == 0)
-		rendered = img
-		return warnings, err
+		if err != nil {
+			return nil, err
+		}
+		// The still encoder's input, made while the pixels are at hand:
+		// stills wait for a batch, and a long course must not keep every
+		// frame's 8 MB in memory meanwhile.
+		yuv := filepath.Join(b.opts.Cache.Dir(), "tmp", "frame-"+filepath.Base(dir)+".yuv")
+		if err := writeYUV("", img, v, yuv); err != nil {
+			return nil, err
+		}
+		rendered = yuv
+		return warnings, nil
 	})
+	if rendered != "" {
+		defer os.Remove(rendered)
+	}
 	if err != nil {
 		return err
 	}
@@ -246,7 +269,7 @@ func (b *builder) runVisual(ctx context.Context, j *sceneJob, vi int) error {
 		c := c
 		vis.enc[c].still, _, err = b.stageSlot(ctx, j, b.stageName(StageStill, vi, c), b.encodeKey(vis.frame, []string{"frame.png"}, c, v), false,
 			func(dir string) (any, error) {
-				if rendered == nil {
+				if rendered == "" {
 					if err := vis.frame.Verify(); err != nil {
 						return nil, err
 					}

@@ -405,22 +405,32 @@ func (b *builder) runAudio(ctx context.Context, j *sceneJob) error {
 		}
 		return j.audio.DecodeMeta(&j.timing)
 	}
+	// The sound is prepared under a worker slot (it holds the scene's
+	// samples), then waits for an encoder batch without one.
 	j.audio, _, err = b.stageSlot(ctx, j, StageAudio, key, false, func(dir string) (any, error) {
-		narr, err := readNarration(j)
+		wav := filepath.Join(dir, "scene.wav")
+		var (
+			al   audioLayout
+			gain float64
+		)
+		err := b.withSlot(ctx, func() error {
+			narr, err := readNarration(j)
+			if err != nil {
+				return err
+			}
+			al = b.layoutAudio(s, len(narr.Samples), narr.Rate)
+			var pcm []int16
+			pcm, gain = scenePCM(narr, al.lead)
+			var buf bytes.Buffer
+			if err := narrate.EncodeWAV(&buf, narrate.Audio{Rate: narr.Rate, Samples: pcm}); err != nil {
+				return err
+			}
+			return os.WriteFile(wav, buf.Bytes(), 0o644)
+		})
+		defer os.Remove(wav)
 		if err != nil {
 			return nil, err
 		}
-		al := b.layoutAudio(s, len(narr.Samples), narr.Rate)
-		pcm, gain := scenePCM(narr, al.lead)
-		wav := filepath.Join(dir, "scene.wav")
-		var buf bytes.Buffer
-		if err := narrate.EncodeWAV(&buf, narrate.Audio{Rate: narr.Rate, Samples: pcm}); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(wav, buf.Bytes(), 0o644); err != nil {
-			return nil, err
-		}
-		defer os.Remove(wav)
 		if err := b.audioQ.do(ctx, ffmpeg.SceneAudio{WAV: wav, Samples: al.samples, Out: filepath.Join(dir, "scene.aac")}); err != nil {
 			return nil, err
 		}

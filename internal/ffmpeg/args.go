@@ -97,6 +97,10 @@ func stillEncode(v Video, out string) []string {
 	return []string{
 		"-frames:v", "1",
 		"-c:v", "libx264",
+		// One thread: the picture does not depend on the machine's core
+		// count (x264 records its thread count in the stream), and a
+		// batch of stills runs beside other work anyway.
+		"-threads", "1",
 		"-preset", v.Preset,
 		"-tune", "stillimage",
 		"-crf", strconv.Itoa(v.CRF),
