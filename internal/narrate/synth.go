@@ -18,7 +18,11 @@ import (
 // (sentence splitting, chunking, silence detection, joining). Bump it when
 // a change alters the output for the same input, so cached narrations are
 // redone.
-const StageVersion = 1
+//
+// Version 2: chunks may be spoken in batches (Batcher); for espeak-ng the
+// batched audio differs from the per-chunk audio by a few samples of
+// waveform and up to ~10 ms of silence per chunk.
+const StageVersion = 2
 
 // DefaultMaxCueSeconds is the longest a cue may last before Synthesize cuts
 // it again at a real timing point.
@@ -67,8 +71,10 @@ type Narration struct {
 // reports word timings (it implements WordTimer), whole sentences are
 // synthesized and cues are cut at word timings instead; a sentence whose
 // word timings cannot be matched to its text falls back to per-chunk
-// synthesis. Chunks are joined in order, with silence for pause markers.
-// Empty text gives an empty narration and no error.
+// synthesis. When p implements Batcher, the chunks it accepts are spoken
+// several per call (see Batcher); the rest of the pipeline is the same.
+// Chunks are joined in order, with silence for pause markers. Empty text
+// gives an empty narration and no error.
 func Synthesize(ctx context.Context, p Provider, req NarrationRequest) (*Narration, error) {
 	segs, err := ParseNarration(req.Text)
 	if err != nil {
@@ -101,6 +107,9 @@ func Synthesize(ctx context.Context, p Provider, req NarrationRequest) (*Narrati
 	if wt, ok := p.(WordTimer); ok && wt.WordTimings(req.Voice) {
 		s.words = true
 	}
+	if b, ok := p.(Batcher); ok {
+		s.batcher = b
+	}
 	s.plan(segs)
 	if err := s.run(ctx, max(1, req.Concurrency)); err != nil {
 		return nil, err
@@ -117,7 +126,8 @@ type synth struct {
 	maxChars  int     // provider limit, <= 0 for none
 	maxCue    float64 // seconds
 	threshold float64
-	words     bool // provider reports word timings
+	words     bool    // provider reports word timings
+	batcher   Batcher // nil when the provider cannot batch
 
 	jobs    []job
 	results [][]piece
@@ -180,49 +190,87 @@ func (s *synth) plan(segs []Segment) {
 	}
 }
 
-// run does the jobs with at most workers provider calls at once. The first
-// failure cancels the rest.
+// run does the jobs with at most workers provider calls at once: first the
+// work units (batches and single jobs), then, each on its own, the chunks a
+// batch could not separate. The first failure cancels the rest.
 func (s *synth) run(ctx context.Context, workers int) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.results = make([][]piece, len(s.jobs))
-	work := make(chan int)
 	var (
-		wg       sync.WaitGroup
 		mu       sync.Mutex
 		firstErr error
+		fallback []int
 	)
-	for range min(workers, len(s.jobs)) {
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil || isContextErr(firstErr) && !isContextErr(err) {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	units := s.units()
+	pool(ctx, workers, len(units), func(k int) {
+		u := units[k]
+		if u.batch {
+			fb, err := s.batch(ctx, u)
+			if err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			fallback = append(fallback, fb...)
+			mu.Unlock()
+			return
+		}
+		i := u.jobs[0]
+		ps, err := s.do(ctx, s.jobs[i])
+		if err != nil {
+			fail(err)
+			return
+		}
+		s.results[i] = ps
+	})
+	if firstErr == nil && ctx.Err() == nil {
+		pool(ctx, workers, len(fallback), func(k int) {
+			i := fallback[k]
+			ps, err := s.do(ctx, s.jobs[i])
+			if err != nil {
+				fail(err)
+				return
+			}
+			s.results[i] = ps
+		})
+	}
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// pool calls f(0..n-1) on at most workers goroutines, stopping the feed when
+// ctx is done.
+func pool(ctx context.Context, workers, n int, f func(int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
 		wg.Go(func() {
-			for i := range work {
-				ps, err := s.do(ctx, s.jobs[i])
-				if err != nil {
-					mu.Lock()
-					if firstErr == nil || isContextErr(firstErr) && !isContextErr(err) {
-						firstErr = err
-					}
-					mu.Unlock()
-					cancel()
-					continue
-				}
-				s.results[i] = ps
+			for k := range work {
+				f(k)
 			}
 		})
 	}
 feed:
-	for i := range s.jobs {
+	for k := range n {
 		select {
-		case work <- i:
+		case work <- k:
 		case <-ctx.Done():
 			break feed
 		}
 	}
 	close(work)
 	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
 }
 
 func isContextErr(err error) bool {
@@ -240,29 +288,47 @@ func (s *synth) do(ctx context.Context, j job) ([]piece, error) {
 	}
 }
 
-// call asks the provider for speech and checks what comes back.
-func (s *synth) call(ctx context.Context, text, prev, next string) (Result, error) {
-	res, err := s.p.Synthesize(ctx, Request{
-		Text:         text,
+// request is the provider request for spoken text.
+func (s *synth) request(spoken, prev, next string) Request {
+	return Request{
+		Text:         spoken,
 		Voice:        s.req.Voice,
 		Language:     s.req.Language,
 		PreviousText: s.lex.apply(prev).spoken,
 		NextText:     s.lex.apply(next).spoken,
-	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
-		}
-		var fe *fault.Error
-		if errors.As(err, &fe) || isContextErr(err) {
-			return Result{}, err
-		}
-		return Result{}, fault.New(fault.Provider, "%s: %v", s.p.Name(), err).Wrap(err)
 	}
-	if len(res.Audio.Samples) > 0 && res.Audio.Rate <= 0 {
-		return Result{}, fault.New(fault.Provider, "%s returned audio without a sample rate", s.p.Name())
+}
+
+// call asks the provider for speech and checks what comes back.
+func (s *synth) call(ctx context.Context, text, prev, next string) (Result, error) {
+	res, err := s.p.Synthesize(ctx, s.request(text, prev, next))
+	if err != nil {
+		return Result{}, s.providerError(ctx, err)
+	}
+	if err := s.checkResult(res); err != nil {
+		return Result{}, err
 	}
 	return res, nil
+}
+
+// providerError turns a provider failure into the error Synthesize returns.
+func (s *synth) providerError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var fe *fault.Error
+	if errors.As(err, &fe) || isContextErr(err) {
+		return err
+	}
+	return fault.New(fault.Provider, "%s: %v", s.p.Name(), err).Wrap(err)
+}
+
+// checkResult rejects audio that cannot be joined.
+func (s *synth) checkResult(res Result) error {
+	if len(res.Audio.Samples) > 0 && res.Audio.Rate <= 0 {
+		return fault.New(fault.Provider, "%s returned audio without a sample rate", s.p.Name())
+	}
+	return nil
 }
 
 // chunk synthesizes one chunk. A chunk whose speech lasts longer than
@@ -277,6 +343,14 @@ func (s *synth) chunk(ctx context.Context, text, prev, next string) ([]piece, er
 	if err != nil {
 		return nil, err
 	}
+	return s.finish(ctx, text, prev, next, m, res)
+}
+
+// finish makes the piece of a chunk from its audio (m is the chunk's text
+// with the lexicon applied): the cue hugs the speech, word timings are kept
+// when they match, and speech longer than maxCue is split in two and each
+// half synthesized again.
+func (s *synth) finish(ctx context.Context, text, prev, next string, m lexMapped, res Result) ([]piece, error) {
 	start, end := SpeechBounds(res.Audio, s.threshold)
 	if end-start > s.maxCue {
 		if a, b, ok := splitHalf(text); ok {

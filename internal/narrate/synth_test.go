@@ -28,6 +28,7 @@ type toneProvider struct {
 	delay       time.Duration
 	err         error
 	rateFor     func(text string) int
+	maxChars    int // 0 means 500
 
 	mu          sync.Mutex
 	calls       []Request
@@ -39,7 +40,12 @@ func (p *toneProvider) Name() string { return "tone" }
 func (p *toneProvider) Fingerprint(context.Context, course.Voice) (string, error) {
 	return "tone", nil
 }
-func (p *toneProvider) MaxChars() int { return 500 }
+func (p *toneProvider) MaxChars() int {
+	if p.maxChars > 0 {
+		return p.maxChars
+	}
+	return 500
+}
 
 type wordTone struct{ *toneProvider }
 

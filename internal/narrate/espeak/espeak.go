@@ -38,7 +38,9 @@ const (
 	pitchPerSemitone = 4.8
 )
 
-// Provider runs espeak-ng. The zero value is not usable; call New.
+// Provider runs espeak-ng. The zero value is not usable; call New. It
+// implements narrate.Batcher: the one-clause chunks of a narration are
+// spoken by a single espeak-ng process (see batch.go).
 type Provider struct {
 	bin string
 
@@ -49,6 +51,12 @@ type Provider struct {
 	entries  []voiceEntry
 	voices   []narrate.VoiceInfo
 	variants map[string]bool
+
+	// Batching (batch.go): calibrations measured once per voice, and the
+	// break between chunks (0 = breakMillis; tests change it).
+	calMu   sync.Mutex
+	cal     map[probeKey]*probeEntry
+	breakMs int
 }
 
 // New returns a provider that runs "espeak-ng" from PATH.
