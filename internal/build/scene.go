@@ -169,6 +169,9 @@ func (b *builder) narrateKey(ctx context.Context, j *sceneJob) (string, narrate.
 	if err != nil {
 		return "", nil, voice, err
 	}
+	if m, ok := p.(narrate.Memoizer); ok {
+		m.SetMemo(b.opts.Cache.Memo)
+	}
 	fpKey := voice.Provider + "\x00" + jsonString(voice)
 	fp, ok := b.provFP.Load(fpKey)
 	if !ok {

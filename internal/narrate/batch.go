@@ -32,6 +32,16 @@ type Batcher interface {
 	SynthesizeBatch(ctx context.Context, reqs []Request) ([]BatchResult, error)
 }
 
+// Memo remembers a small value under key, computing it on first use (see
+// cache.Cache.Memo).
+type Memo func(key string, compute func() (string, error)) (string, error)
+
+// Memoizer is implemented by providers that measure slow facts about
+// their engine (espeak-ng's calibrations) and can keep them between runs.
+type Memoizer interface {
+	SetMemo(Memo)
+}
+
 // BatchResult is one request's share of a batch.
 type BatchResult struct {
 	Result

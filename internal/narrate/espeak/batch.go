@@ -48,6 +48,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -520,7 +521,7 @@ func (p *Provider) probe(ctx context.Context, args []string, k probeKey) (int, e
 			e = &probeEntry{done: make(chan struct{})}
 			p.cal[k] = e
 			p.calMu.Unlock()
-			e.n, e.err = p.measure(ctx, args, k)
+			e.n, e.err = p.remembered(ctx, args, k)
 			if e.err != nil {
 				p.calMu.Lock()
 				delete(p.cal, k)
@@ -543,6 +544,39 @@ func (p *Provider) probe(ctx context.Context, args []string, k probeKey) (int, e
 		}
 		// Another caller's probe failed (perhaps it was cancelled): retry.
 	}
+}
+
+// remembered is measure through the provider's memo store, when it has
+// one: a calibration depends only on the engine's version, the voice
+// arguments and the probe, so later runs need not measure it again.
+func (p *Provider) remembered(ctx context.Context, args []string, k probeKey) (int, error) {
+	p.calMu.Lock()
+	memo := p.memo
+	p.calMu.Unlock()
+	if memo == nil {
+		return p.measure(ctx, args, k)
+	}
+	version, err := p.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key := fmt.Sprintf("espeak-ng probe\x00%s\x00%s\x00%d\x00%s\x00%d", version, k.args, k.kind, k.text, k.brk)
+	v, err := memo(key, func() (string, error) {
+		n, err := p.measure(ctx, args, k)
+		return strconv.Itoa(n), err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(v)
+}
+
+// SetMemo implements narrate.Memoizer: calibrations are remembered in
+// memo between runs.
+func (p *Provider) SetMemo(memo narrate.Memo) {
+	p.calMu.Lock()
+	p.memo = memo
+	p.calMu.Unlock()
 }
 
 // measure runs one calibration probe.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/tecno-video/tecno/internal/course"
@@ -381,4 +382,53 @@ func TestSynthesizeBatchDirect(t *testing.T) {
 			t.Errorf("res = %v, err = %v", res, err)
 		}
 	})
+}
+
+// TestBatchCalibrationsAreRemembered: with a memo store (the build gives
+// the cache's), a new provider — a later run — measures nothing again.
+func TestBatchCalibrationsAreRemembered(t *testing.T) {
+	c := newCounter(t)
+	var mu sync.Mutex
+	store := map[string]string{}
+	memo := func(key string, compute func() (string, error)) (string, error) {
+		mu.Lock()
+		v, ok := store[key]
+		mu.Unlock()
+		if ok {
+			return v, nil
+		}
+		v, err := compute()
+		if err == nil {
+			mu.Lock()
+			store[key] = v
+			mu.Unlock()
+		}
+		return v, err
+	}
+	req := narrate.NarrationRequest{
+		Text:  "Every number is a pattern of bits. Larger numbers use several bytes together.",
+		Voice: course.Voice{Name: "en-us"},
+	}
+	ctx := context.Background()
+	first := NewWithBinary(c.bin)
+	first.SetMemo(memo)
+	a, err := narrate.Synthesize(ctx, first, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, probes := c.runs(t); probes == 0 || len(store) == 0 {
+		t.Fatalf("first run: %d probe runs, %d remembered; want the probes measured and stored", probes, len(store))
+	}
+	later := NewWithBinary(c.bin)
+	later.SetMemo(memo)
+	b, err := narrate.Synthesize(ctx, later, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batches, other := c.runs(t); batches != 1 || other != 1 {
+		t.Errorf("later run: %d batch runs, %d other runs; want one batch and only the version check", batches, other)
+	}
+	if !slices.Equal(a.Audio.Samples, b.Audio.Samples) {
+		t.Error("remembered calibrations gave different audio")
+	}
 }

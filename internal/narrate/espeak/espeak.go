@@ -56,6 +56,7 @@ type Provider struct {
 	// break between chunks (0 = breakMillis; tests change it).
 	calMu   sync.Mutex
 	cal     map[probeKey]*probeEntry
+	memo    narrate.Memo // remembers calibrations between runs; nil: this run only
 	breakMs int
 }
 
