@@ -53,7 +53,7 @@ const (
 // so stale cache entries are never reused.
 const (
 	narrateVersion   = "1"
-	audioVersion     = "3"
+	audioVersion     = "4" // 4: loudness.Normalize converges by model (a few hundredths of a dB)
 	frameVersion     = "1"
 	stillVersion     = "3" // 3: YUV converted in Go; one x264 thread
 	joinVersion      = "4" // 4: MP4s written by package mp4

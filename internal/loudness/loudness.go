@@ -7,42 +7,6 @@ package loudness
 
 import "math"
 
-// biquad is one second-order IIR section (direct form I).
-type biquad struct {
-	b0, b1, b2, a1, a2 float64
-	x1, x2, y1, y2     float64
-}
-
-func (f *biquad) step(x float64) float64 {
-	y := f.b0*x + f.b1*f.x1 + f.b2*f.x2 - f.a1*f.y1 - f.a2*f.y2
-	f.x2, f.x1 = f.x1, x
-	f.y2, f.y1 = f.y1, y
-	return y
-}
-
-// kWeighting returns the two BS.1770 K-weighting stages (a high shelf, then
-// the RLB high-pass) for the sample rate, derived from their analogue
-// prototypes with the bilinear transform.
-func kWeighting(rate float64) (biquad, biquad) {
-	f0, g, q := 1681.974450955533, 3.999843853973347, 0.7071752369554196
-	k := math.Tan(math.Pi * f0 / rate)
-	vh := math.Pow(10, g/20)
-	vb := math.Pow(vh, 0.4996667741545416)
-	a0 := 1 + k/q + k*k
-	shelf := biquad{
-		b0: (vh + vb*k/q + k*k) / a0,
-		b1: 2 * (k*k - vh) / a0,
-		b2: (vh - vb*k/q + k*k) / a0,
-		a1: 2 * (k*k - 1) / a0,
-		a2: (1 - k/q + k*k) / a0,
-	}
-	f0, q = 38.13547087602444, 0.5003270373238773
-	k = math.Tan(math.Pi * f0 / rate)
-	a0 = 1 + k/q + k*k
-	hp := biquad{b0: 1, b1: -2, b2: 1, a1: 2 * (k*k - 1) / a0, a2: (1 - k/q + k*k) / a0}
-	return shelf, hp
-}
-
 // Silence is what Integrated returns for audio with no gated blocks.
 const Silence = -70.0
 
@@ -50,50 +14,13 @@ const Silence = -70.0
 // LUFS, with 400 ms blocks overlapping by 75 %, the -70 LUFS absolute gate
 // and the -10 LU relative gate.
 func Integrated(samples []int16, rate int) float64 {
-	if rate <= 0 {
+	var m meter
+	if !m.init(rate, len(samples)) {
 		return Silence
 	}
-	shelf, hp := kWeighting(float64(rate))
-	step := rate / 10 // 100 ms: blocks of 4 steps
-	if step == 0 || len(samples) < 4*step {
-		return Silence
-	}
-	var energies []float64 // mean square per 100 ms step
-	sum := 0.0
-	for i, s := range samples {
-		y := hp.step(shelf.step(float64(s) / 32768))
-		sum += y * y
-		if (i+1)%step == 0 {
-			energies = append(energies, sum/float64(step))
-			sum = 0
-		}
-	}
-	var blocks []float64
-	for i := 0; i+4 <= len(energies); i++ {
-		z := (energies[i] + energies[i+1] + energies[i+2] + energies[i+3]) / 4
-		blocks = append(blocks, z)
-	}
-	lufs := func(z float64) float64 { return -0.691 + 10*math.Log10(z) }
-	gated := func(threshold float64) (float64, int) {
-		sum, n := 0.0, 0
-		for _, z := range blocks {
-			if z > 0 && lufs(z) > threshold {
-				sum += z
-				n++
-			}
-		}
-		return sum, n
-	}
-	sum, n := gated(-70)
-	if n == 0 {
-		return Silence
-	}
-	rel := lufs(sum/float64(n)) - 10
-	sum, n = gated(rel)
-	if n == 0 {
-		return Silence
-	}
-	return lufs(sum / float64(n))
+	m.add(samples)
+	l, _ := m.loudness()
+	return l
 }
 
 // Peak returns the sample peak in dBFS (-inf for silence).
@@ -125,85 +52,146 @@ func Gain(lufs, target float64) float64 {
 // limiter (a sliding minimum of the required gain, then a moving average no
 // wider than the minimum's window, so no sample can exceed the ceiling).
 // Limiting lowers loudness a little, so the gain is refined until the
-// result is within 0.1 LU of target. Silence is returned unchanged.
+// result is within 0.1 LU of target (typically 0.02). Silence is returned
+// unchanged.
+//
+// The refinement is Newton's method on a model of the limited loudness
+// built from the input's own measurement (see model), which predicts the
+// output's loudness within 0.02 LU for a small part of the cost of
+// measuring it. The output is measured, and the refinement goes on with
+// measurements, only where the model may not hold: a ceiling at or above
+// full scale (clipping), an output too quiet for 16-bit rounding to be
+// negligible, or a target in a jump of the loudness (a 400 ms block
+// crossing a gate as the gain changes).
 func Normalize(samples []int16, rate int, target, ceiling float64) ([]int16, float64) {
-	l := Integrated(samples, rate)
+	var m meter
+	if !m.init(rate, len(samples)) {
+		return samples, 0
+	}
+	m.record(samples, rate)
+	l, _ := m.loudness()
 	if l <= Silence {
 		return samples, 0
 	}
-	gain := target - l
+	ceil := math.Pow(10, ceiling/20)
+	var lim limiter
+	lim.prepare(samples, rate, m.peaks, m.mb)
 	out := make([]int16, len(samples))
-	for iter := 0; iter < 4; iter++ {
-		limitTo(out, samples, gain, math.Pow(10, ceiling/20), rate)
-		got := Integrated(out, rate)
-		if math.Abs(target-got) < 0.1 {
+	gain := target - l
+	if lim.scales(gain, ceil) {
+		// The loudness moves with the gain: the target is met without
+		// measuring again.
+		lim.run(out, gain, ceil, nil)
+		return out, gain
+	}
+	if md := newModel(&m); md != nil && ceil < 1 {
+		find := search{target: target, tol: 0.02, enough: 0.07}
+		for range maxModelPasses {
+			got, slope := md.predict(&lim, gain, ceil)
+			next, more := find.next(gain, got, slope)
+			if !more {
+				break
+			}
+			gain = next
+		}
+		gain = find.best
+		if find.settled && float64(lim.peak)*math.Pow(10, gain/20) >= 1024 {
+			lim.run(out, gain, ceil, nil)
+			return out, gain
+		}
+	}
+	// Newton on measurements of what is returned, to within 0.1 LU.
+	find := search{target: target, tol: 0.1, enough: 0.1}
+	for pass := 1; ; pass++ {
+		m.reset()
+		lim.run(out, gain, ceil, &m)
+		got, slope := m.loudness()
+		next, more := find.next(gain, got, slope)
+		if !more || pass == maxPasses || got <= Silence {
 			break
 		}
-		gain += target - got
+		gain = next
+	}
+	if gain != find.best {
+		gain = find.best
+		lim.run(out, gain, ceil, nil)
 	}
 	return out, gain
 }
 
-// limitTo writes src × gain(dB) into dst, limiting peaks to ceil (linear).
-func limitTo(dst, src []int16, gainDB, ceil float64, rate int) {
-	g := math.Pow(10, gainDB/20)
-	n := len(src)
-	w := rate / 500 // 2 ms each side
-	if w < 1 {
-		w = 1
-	}
-	need := make([]float64, n)
-	for i, s := range src {
-		a := math.Abs(float64(s)/32768) * g
-		need[i] = 1
-		if a > ceil {
-			need[i] = ceil / a
-		}
-	}
-	env := slidingMin(need, w)
-	// Moving average of half-width w/2 ≤ w keeps every output at or below
-	// the gain each peak needs.
-	h := w / 2
-	sum := 0.0
-	for i := 0; i < n && i <= h; i++ {
-		sum += env[i]
-	}
-	for i := 0; i < n; i++ {
-		lo, hi := i-h, i+h
-		cnt := min(hi, n-1) - max(lo, 0) + 1
-		v := float64(src[i]) * g * (sum / float64(cnt))
-		if v > 32767 {
-			v = 32767
-		} else if v < -32768 {
-			v = -32768
-		}
-		dst[i] = int16(math.Round(v))
-		if hi+1 < n {
-			sum += env[hi+1]
-		}
-		if lo >= 0 {
-			sum -= env[lo]
-		}
-	}
+// Passes over the zones near the peaks (model) and over the whole sound
+// (measured) that Normalize makes at most.
+const (
+	maxModelPasses = 8
+	maxPasses      = 4
+)
+
+// search looks for the gain that brings the loudness to target. The
+// loudness grows with the gain, at slope LU per dB (at most 1, less the
+// more the limiter holds down), but not always smoothly: a 400 ms block
+// crossing a gate makes it jump. So search keeps the gains known to fall
+// short and to overshoot, takes Newton steps between them and halves the
+// gap when a step would leave it, stops at a jump, and remembers the best
+// gain tried.
+type search struct {
+	target, tol float64
+	enough      float64 // a miss to settle for on either side of a jump
+	lo, hi      float64 // short, over; known when known has bit 1, 2
+	flo, fhi    float64 // the loudness there
+	known       uint8
+	best, miss  float64 // the best gain so far and how far it missed
+	tried       bool
+	settled     bool // stopped on target, or with the ceiling holding all
 }
 
-// slidingMin returns, for each i, the minimum of v[i-w..i+w].
-func slidingMin(v []float64, w int) []float64 {
-	n := len(v)
-	out := make([]float64, n)
-	dq := make([]int, 0, 2*w+2) // indices with increasing values
-	next := 0
-	for i := 0; i < n; i++ {
-		for ; next < n && next <= i+w; next++ {
-			for len(dq) > 0 && v[dq[len(dq)-1]] >= v[next] {
-				dq = dq[:len(dq)-1]
-			}
-			dq = append(dq, next)
-		}
-		for dq[0] < i-w {
-			dq = dq[1:]
-		}
-		out[i] = v[dq[0]]
+// next takes the loudness got, and its slope, at gain, and returns the
+// gain to try next, or false if gain is within tol of the target, the
+// ceiling holds so much down that more gain would hardly help, or the
+// target sits in a jump (settled if both sides are within enough).
+func (s *search) next(gain, got, slope float64) (float64, bool) {
+	miss := s.target - got
+	if !s.tried || math.Abs(miss) < math.Abs(s.miss) {
+		s.best, s.miss, s.tried = gain, miss, true
 	}
-	return out
+	if math.Abs(miss) < s.tol {
+		s.settled = true
+		return 0, false
+	}
+	if math.IsNaN(miss) {
+		return 0, false
+	}
+	if miss > 0 {
+		if slope < 0.1 {
+			s.settled = true
+			return 0, false
+		}
+		if s.known&1 == 0 || gain > s.lo {
+			s.lo, s.flo = gain, got
+		}
+		s.known |= 1
+	} else if s.known&2 == 0 || gain < s.hi {
+		s.hi, s.fhi = gain, got
+		s.known |= 2
+	}
+	// A floor on the slope keeps a step to at most twice the miss.
+	next := gain + miss/max(slope, 0.5)
+	if s.known == 3 {
+		// Between lo and hi the loudness rises by at most hi-lo (dB):
+		// more is a jump.
+		if s.fhi-s.flo > s.hi-s.lo+0.03 || s.hi-s.lo < 1e-3 {
+			s.settled = s.target-s.flo < s.enough && s.fhi-s.target < s.enough
+			return 0, false
+		}
+		if next <= s.lo || next >= s.hi {
+			next = (s.lo + s.hi) / 2
+		}
+	}
+	return next, true
+}
+
+// limitTo writes src × gain(dB) into dst, limiting peaks to ceil (linear).
+func limitTo(dst, src []int16, gainDB, ceil float64, rate int) {
+	var lim limiter
+	lim.prepare(src, rate, nil, 0)
+	lim.run(dst, gainDB, ceil, nil)
 }
