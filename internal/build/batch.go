@@ -90,8 +90,9 @@ func (q *batcher[T]) run(ctx context.Context) {
 // Jobs per ffmpeg process. A batch runs its jobs one after another, on
 // one core: four already pay ffmpeg's start-up a quarter as often.
 const (
-	audioBatchMax = 4
-	stillBatchMax = 4
+	audioBatchMax  = 4
+	stillBatchMax  = 4
+	decodeBatchMax = 8 // a decode is quick: start-up is most of it
 )
 
 // stillBatcher returns the batcher for H.264 stills of video settings v.

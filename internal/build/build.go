@@ -103,6 +103,8 @@ type builder struct {
 	out      string
 	sem      chan struct{}
 	audioQ   *batcher[ffmpeg.SceneAudio]
+	decodeQ  *batcher[ffmpeg.FrameDecode]
+	transSem chan struct{} // transitions holding their decoded ends
 	stillMu  sync.Mutex
 	stillQ   map[ffmpeg.Video]*batcher[ffmpeg.RawStill]
 	prog     progress.Reporter
@@ -159,6 +161,8 @@ func newBuilder(opts Options) (*builder, error) {
 		tmpls: newTemplateSet(c.Dir),
 	}
 	b.tmpls.ov = render.Overrides{Colors: c.Branding.Colors, Fonts: c.Branding.Fonts, BaseDir: c.Dir}
+	b.transSem = make(chan struct{}, 2*opts.Jobs)
+	b.decodeQ = &batcher[ffmpeg.FrameDecode]{b: b, max: decodeBatchMax, args: ffmpeg.DecodeFramesArgs}
 	b.audioQ = &batcher[ffmpeg.SceneAudio]{b: b, max: audioBatchMax, args: func(s []ffmpeg.SceneAudio) []string { return ffmpeg.SceneAudioBatchArgs(s, b.audio) }}
 	if err := b.setupVariants(); err != nil {
 		return nil, err

@@ -186,6 +186,17 @@ func (b *builder) encodePicture(ctx context.Context, png, yuv string, codec int,
 	return err
 }
 
+// decodeFrame decodes an encoded still to raw YUV through the decode
+// batcher (tmp is a scratch file, removed). The caller must not hold a
+// worker slot.
+func (b *builder) decodeFrame(ctx context.Context, in, tmp string) ([]byte, error) {
+	defer os.Remove(tmp)
+	if err := b.decodeQ.do(ctx, ffmpeg.FrameDecode{In: in, Out: tmp}); err != nil {
+		return nil, err
+	}
+	return os.ReadFile(tmp)
+}
+
 // writeYUV writes a picture (img, else the PNG file png) as the planar
 // YUV the still encoder reads.
 func writeYUV(png string, img *image.RGBA, v ffmpeg.Video, dst string) error {
@@ -461,21 +472,42 @@ func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c in
 	kind := j.plan.trans.Type
 	key := cache.Key("transition", transitionVersion, b.ffver, jsonString(v), codecs[c], kind, strconv.Itoa(n), fromHash, toHash)
 	var err error
-	jv.enc[c].trans, _, err = b.stage(ctx, j, b.stageName(StageTransition, vi, c), key, func(dir string) (any, error) {
+	// The two ends are decoded in batches with other transitions' (no
+	// worker slot held meanwhile), then the frames are drawn and encoded
+	// under a slot. transSem bounds the transitions holding decoded ends.
+	jv.enc[c].trans, _, err = b.stageSlot(ctx, j, b.stageName(StageTransition, vi, c), key, false, func(dir string) (any, error) {
 		if err := b.verify(from, to); err != nil {
 			return nil, err
 		}
-		var ends [2]transition.Frame
-		for i, p := range []string{from, to} {
-			pix, err := b.opts.FFmpeg.Output(ctx, ffmpeg.DecodeFrameArgs(p), nil)
-			if err != nil {
-				return nil, err
-			}
-			if len(pix) != transition.Size(v.Width, v.Height) {
-				return nil, fmt.Errorf("transition: %s decodes to %d bytes, not a %dx%d picture", p, len(pix), v.Width, v.Height)
-			}
-			ends[i] = transition.Frame{W: v.Width, H: v.Height, Pix: pix}
+		select {
+		case b.transSem <- struct{}{}:
+			defer func() { <-b.transSem }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
+		var (
+			ends [2]transition.Frame
+			errs [2]error
+			wg   sync.WaitGroup
+		)
+		for i, p := range []string{from, to} {
+			wg.Go(func() {
+				pix, err := b.decodeFrame(ctx, p, filepath.Join(dir, fmt.Sprintf("end-%d.yuv", i)))
+				if err == nil && len(pix) != transition.Size(v.Width, v.Height) {
+					err = fmt.Errorf("transition: %s decodes to %d bytes, not a %dx%d picture", p, len(pix), v.Width, v.Height)
+				}
+				ends[i], errs[i] = transition.Frame{W: v.Width, H: v.Height, Pix: pix}, err
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs[:]...); err != nil {
+			return nil, err
+		}
+		release, err := b.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		encode := func(t ffmpeg.Transition) ([]byte, error) {
 			pr, pw := io.Pipe()
 			go func() {

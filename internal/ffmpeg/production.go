@@ -77,10 +77,23 @@ const (
 	FastClipParams = ":chroma-qp-offset=-4"
 )
 
-// DecodeFrameArgs decodes the first picture of a video file (an encoded
-// still) to raw I420 on stdout.
-func DecodeFrameArgs(path string) []string {
-	return append(base(), "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1")
+// FrameDecode is one picture to decode: the first picture of a video file
+// (an encoded still), written to Out as raw YUV 4:2:0.
+type FrameDecode struct {
+	In, Out string
+}
+
+// DecodeFramesArgs decodes several pictures in one ffmpeg process (see
+// SceneAudioBatchArgs for why).
+func DecodeFramesArgs(frames []FrameDecode) []string {
+	args := base()
+	for _, f := range frames {
+		args = append(args, "-i", f.In)
+	}
+	for i, f := range frames {
+		args = append(args, "-map", fmt.Sprintf("%d:v:0", i), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-y", f.Out)
+	}
+	return args
 }
 
 // vp9Args are the libvpx settings of a lesson's VP9 pictures: one frame per

@@ -26,7 +26,7 @@ func TestProductionArgs(t *testing.T) {
 		"audio_only":        AudioOnlyArgs("/c/chapters.txt", "por", "/c/lesson.m4a"),
 		"loudness":          LoudnessArgs("/c/bed.mp3"),
 		"resample":          ResampleArgs(22050, 48000),
-		"decode_frame":      DecodeFrameArgs("/c/still.h264"),
+		"decode_frames":     DecodeFramesArgs([]FrameDecode{{In: "/c/a/still.h264", Out: "/tmp/a.yuv"}, {In: "/c/b/still.h264", Out: "/tmp/b.yuv"}}),
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) { golden.Assert(t, render(args)) })

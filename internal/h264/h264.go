@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // NAL unit types used here.
@@ -182,9 +183,48 @@ func (s *Still) MacroblockCount() int {
 	return int(s.sps.WidthMbs * s.sps.HeightMapUnits)
 }
 
+// skipKey names a skip frame: it depends only on the parameter sets and
+// the frame's distance from the IDR picture.
+type skipKey struct {
+	ps string
+	n  int
+}
+
+// skipFrames remembers skip frames already written: a lesson repeats the
+// same few hundred (one per position in a GOP) tens of thousands of times.
+var skipFrames sync.Map // skipKey → []byte
+
 // SkipFrame returns the Annex B bytes of a P frame that repeats the previous
 // picture exactly; n is the frame's distance from the IDR picture (n ≥ 1).
+// The result is shared: callers must not modify it.
 func (s *Still) SkipFrame(n int) []byte {
+	// Only frame_num (n modulo MaxFrameNum) and the picture order count
+	// (2n modulo MaxPicOrderCntLsb) depend on n, so frames a period apart
+	// are the same bytes, and the memo stays small however long a lesson.
+	period := 1 << uint(s.sps.Log2MaxFrameNum)
+	if s.sps.POCType == 0 {
+		lsb := 1 << uint(s.sps.Log2MaxPOCLsb)
+		period = lcm(period, max(lsb/2, 1))
+	}
+	n = (n-1)%period + 1 // in 1..period, so never the IDR's 0
+	k := skipKey{string(s.ps), n}
+	if b, ok := skipFrames.Load(k); ok {
+		return b.([]byte)
+	}
+	b := s.skipFrame(n)
+	skipFrames.Store(k, b)
+	return b
+}
+
+func lcm(a, b int) int {
+	x, y := a, b
+	for y != 0 {
+		x, y = y, x%y
+	}
+	return a / x * b
+}
+
+func (s *Still) skipFrame(n int) []byte {
 	sps, pps := &s.sps, &s.pps
 	var w bitWriter
 	w.ue(0)      // first_mb_in_slice

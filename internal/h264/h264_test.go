@@ -306,3 +306,18 @@ func FuzzParseClip(f *testing.F) {
 		}
 	})
 }
+
+// The remembered skip frames are the ones skipFrame writes, at every
+// distance from the IDR picture, across frame_num and POC wraps.
+func TestSkipFrameMemoMatchesDirect(t *testing.T) {
+	ffmpeg := testtool.Require(t, "ffmpeg")
+	s, err := ParseStill(encodeStill(t, ffmpeg, 320, 240, 0, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 3000; n++ {
+		if got, want := s.SkipFrame(n), s.skipFrame(n); !bytes.Equal(got, want) {
+			t.Fatalf("frame %d: remembered %x, written %x", n, got, want)
+		}
+	}
+}
