@@ -77,7 +77,7 @@ func (b *builder) writeMP4(ctx context.Context, o mp4Out) error {
 		m.Chapters = append(m.Chapters, mp4.Chapter{Title: c.Title, Start: c.Start, End: c.End})
 	}
 	m.Tags = o.tags
-	return writeWith(o.path, func(w io.Writer) error { return mp4.Write(w, &m) })
+	return b.opts.Cache.WriteHashed(o.path, func(w io.Writer) error { return mp4.Write(w, &m) })
 }
 
 // videoTrack lays out the pieces' access units as samples: their sizes

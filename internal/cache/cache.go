@@ -31,7 +31,8 @@ type Cache struct {
 	dir string
 
 	mu      sync.Mutex
-	entries map[string]*Entry // handed out, by folder
+	entries map[string]*Entry  // handed out, by folder
+	hashed  map[string]written // files written by WriteHashed, by path
 }
 
 // Open returns the cache rooted at dir, creating it if needed.
@@ -220,9 +221,12 @@ func (c *Cache) Put(key string, fill func(dir string) (meta any, err error)) (*E
 		if !de.Type().IsRegular() {
 			return nil, fmt.Errorf("cache: %s is not a regular file", de.Name())
 		}
-		f, err := hashFile(filepath.Join(tmp, de.Name()))
-		if err != nil {
-			return nil, err
+		p := filepath.Join(tmp, de.Name())
+		f, ok := c.knownHash(p)
+		if !ok {
+			if f, err = hashFile(p); err != nil {
+				return nil, err
+			}
 		}
 		m.Files[de.Name()] = f
 	}

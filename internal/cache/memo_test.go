@@ -1,7 +1,12 @@
 package cache
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -53,5 +58,44 @@ func TestMemoDoesNotRememberFailures(t *testing.T) {
 	}
 	if got, err := c.Memo("k", func() (string, error) { return "ok", nil }); err != nil || got != "ok" {
 		t.Fatalf("after a failure: %q, %v", got, err)
+	}
+}
+
+func TestWriteHashedGivesPutTheSameManifest(t *testing.T) {
+	c, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(changeAfter bool) *Entry {
+		e, err := c.Put(Key("hashed", strconv.FormatBool(changeAfter)), func(dir string) (any, error) {
+			p := filepath.Join(dir, "big.bin")
+			if err := c.WriteHashed(p, func(w io.Writer) error {
+				_, err := w.Write(bytes.Repeat([]byte("tecno"), 100000))
+				return err
+			}); err != nil {
+				return nil, err
+			}
+			if changeAfter { // changed behind WriteHashed's back: hashed again
+				return nil, os.WriteFile(p, []byte("other"), 0o644)
+			}
+			return nil, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	for _, change := range []bool{false, true} {
+		e := write(change)
+		want, err := HashFile(e.Path("big.bin"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Files["big.bin"] != want {
+			t.Errorf("changed=%v: manifest %+v, file %+v", change, e.Files["big.bin"], want)
+		}
+		if err := e.Verify(); err != nil {
+			t.Errorf("changed=%v: %v", change, err)
+		}
 	}
 }

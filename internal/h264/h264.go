@@ -96,6 +96,8 @@ type Still struct {
 	sps SPS
 	pps PPS
 	ps  []byte // Annex B: SPS and PPS only, to compare streams
+
+	psKey string // ps as a string, the skip frame memo's key
 }
 
 // ErrUnsupported reports an encoded picture outside the subset this package
@@ -168,6 +170,7 @@ func ParseStill(annexB []byte) (*Still, error) {
 	}
 	s.au = au.Bytes()
 	s.ps = ps.Bytes()
+	s.psKey = string(s.ps)
 	return &s, nil
 }
 
@@ -207,7 +210,11 @@ func (s *Still) SkipFrame(n int) []byte {
 		period = lcm(period, max(lsb/2, 1))
 	}
 	n = (n-1)%period + 1 // in 1..period, so never the IDR's 0
-	k := skipKey{string(s.ps), n}
+	key := s.psKey
+	if key == "" {
+		key = string(s.ps)
+	}
+	k := skipKey{key, n}
 	if b, ok := skipFrames.Load(k); ok {
 		return b.([]byte)
 	}
