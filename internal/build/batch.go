@@ -79,7 +79,7 @@ func (q *batcher[T]) run(ctx context.Context) {
 		for i, r := range batch {
 			jobs[i] = r.job
 		}
-		err = q.b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: q.args(jobs)})
+		err = q.b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: q.args(jobs), Background: true})
 		release()
 		for _, r := range batch {
 			r.done <- err

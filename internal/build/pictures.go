@@ -2,6 +2,7 @@ package build
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -516,9 +517,10 @@ func (b *builder) runTransition(ctx context.Context, prev, j *sceneJob, vi, c in
 					return err
 				}))
 			}()
-			out, err := b.opts.FFmpeg.Output(ctx, ffmpeg.TransitionArgs(t, v), pr)
+			var out bytes.Buffer
+			err := b.opts.FFmpeg.Run(ctx, ffmpeg.Cmd{Args: ffmpeg.TransitionArgs(t, v), Stdin: pr, Stdout: &out, Background: true})
 			pr.CloseWithError(io.ErrClosedPipe)
-			return out, err
+			return out.Bytes(), err
 		}
 		t := ffmpeg.Transition{Frames: n, Codec: codecs[c]}
 		if c == vp9Codec {

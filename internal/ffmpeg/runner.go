@@ -43,6 +43,10 @@ type Cmd struct {
 	// ExtraFiles become fds 3, 4, … in the child (ffmpeg reads them as
 	// pipe:3, pipe:4, …).
 	ExtraFiles []*os.File
+	// Background lowers the child's CPU priority (nice 5 on Unix): work
+	// that many pieces wait on together, such as a lesson's music mix,
+	// then gets the processor first.
+	Background bool
 }
 
 // LookPath checks that both tools exist, returning a Dependency error with
@@ -106,7 +110,13 @@ func (r *Runner) run(ctx context.Context, prog string, c Cmd) error {
 	cmd.ExtraFiles = c.ExtraFiles
 	tail := &tailBuffer{max: 8 << 10}
 	cmd.Stderr = tail
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		if c.Background {
+			lowerPriority(cmd.Process.Pid)
+		}
+		err = cmd.Wait()
+	}
 	if err == nil {
 		return nil
 	}

@@ -1,10 +1,13 @@
 package ffmpeg
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +98,42 @@ func TestIdentityChangesWhenTheBinaryIsReplaced(t *testing.T) {
 	}
 	if _, err := (&Runner{FFmpeg: filepath.Join(dir, "missing")}).Identity(); err == nil {
 		t.Fatal("no error for a missing binary")
+	}
+}
+
+// A background child runs 5 nice steps below tecno; others at tecno's
+// priority.
+func TestBackgroundLowersPriority(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("priority is only lowered on Linux")
+	}
+	self, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Field 19 (after the parenthesised command name, field 17).
+	fields := strings.Fields(string(self[bytes.LastIndexByte(self, ')')+1:]))
+	base, _ := strconv.Atoi(fields[16])
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "ffmpeg")
+	// Prints its own nice value (field 19 of /proc/self/stat) after a
+	// moment, so the parent has set it.
+	script := "#!/bin/sh\nsleep 0.2\ncut -d' ' -f19 /proc/$$/stat\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{FFmpeg: bin}
+	for _, bg := range []bool{false, true} {
+		var out strings.Builder
+		if err := r.Run(context.Background(), Cmd{Stdout: &out, Background: bg}); err != nil {
+			t.Fatal(err)
+		}
+		want := strconv.Itoa(base)
+		if bg {
+			want = strconv.Itoa(min(base+5, 19))
+		}
+		if got := strings.TrimSpace(out.String()); got != want {
+			t.Errorf("background=%v: nice %q, want %s", bg, got, want)
+		}
 	}
 }

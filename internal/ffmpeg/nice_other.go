@@ -1,0 +1,5 @@
+//go:build !linux
+
+package ffmpeg
+
+func lowerPriority(int) {}
