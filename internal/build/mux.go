@@ -43,19 +43,15 @@ type mp4Out struct {
 
 // writeMP4 writes o.path.
 func (b *builder) writeMP4(ctx context.Context, o mp4Out) error {
-	if err := b.verify(o.audio...); err != nil {
+	if err := b.verifyJoin(o.pieces, o.audio); err != nil {
 		return err
-	}
-	for _, p := range o.pieces {
-		if err := b.verify(p.file); err != nil {
-			return err
-		}
 	}
 	var m mp4.Movie
 	vt, err := b.videoTrack(ctx, o)
 	if err != nil {
 		return err
 	}
+	defer vt.Source.(*auSource).close()
 	m.Tracks = append(m.Tracks, vt)
 	at, err := adtsFilesTrack(o.audio, o.lang)
 	if err != nil {
@@ -161,6 +157,14 @@ func (s *auSource) WriteSample(w io.Writer, i int) error {
 	s.buf = mp4.AnnexBToAVCC(au, s.buf[:0])
 	_, err := w.Write(s.buf)
 	return err
+}
+
+// close stops the goroutine walking the pieces, when mp4.Write returned
+// before asking for every sample (a failed write).
+func (s *auSource) close() {
+	if s.stop != nil {
+		close(s.stop)
+	}
 }
 
 var errStopped = errors.New("stopped")

@@ -218,13 +218,8 @@ func (f auWriter) Write(p []byte) (int, error) {
 // muxIO runs one mux: video pieces as IVF on stdin (none when pieces is
 // nil), the audio files concatenated as ADTS on fd 3.
 func (b *builder) muxIO(ctx context.Context, args []string, pieces []videoPiece, c int, v ffmpeg.Video, audio []string) error {
-	if err := b.verify(audio...); err != nil {
+	if err := b.verifyJoin(pieces, audio); err != nil {
 		return err
-	}
-	for _, p := range pieces {
-		if err := b.verify(p.file); err != nil {
-			return err
-		}
 	}
 	ar, aw, err := os.Pipe()
 	if err != nil {

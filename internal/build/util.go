@@ -178,6 +178,16 @@ func publish(e *cache.Entry, name, dst string) error {
 	return nil
 }
 
+// verifyJoin verifies what a join reads: the pieces' pictures and the
+// sound files.
+func (b *builder) verifyJoin(pieces []videoPiece, audio []string) error {
+	files := append([]string(nil), audio...)
+	for _, p := range pieces {
+		files = append(files, p.file)
+	}
+	return b.verify(files...)
+}
+
 // verify checks the cache entries holding files before they are read: a
 // cache hit is only hashed when its files are used. A corrupt entry is
 // removed and the error wraps cache.ErrCorrupt, which makes the lesson
